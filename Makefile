@@ -1,0 +1,65 @@
+# Landlock TSYNC for Linux 6.12: build, boot and test the series in QEMU.
+# Every step is a small script under scripts/ that can also run alone.
+#
+#   make run      boot the patched kernel and show TSYNC at work
+#   make test     run every Landlock kselftest in the guest
+#   make help     everything else
+
+SHELL := /bin/bash
+S := scripts
+FLAVOUR ?= test
+export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND
+
+.PHONY: help deps fetch tree config build initramfs run test exec boot-info \
+	stress bench check export mbox clean distclean
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## make run                 boot the patched kernel and show the TSYNC demo
+## make test                run the Landlock kselftests (TESTS="a b" REPEAT=N)
+## make exec PROG=f ARGS=.. run your own static binary in the guest as root
+## make stress              debug kernel: selftests, stress suite, fault sweep
+## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
+## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck
+## make export              write build/linux's commits back to patches/
+## make mbox                mail files for git send-email (nothing is sent)
+## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug)
+
+deps:
+	@$(S)/deps.sh
+fetch: deps
+	@$(S)/fetch.sh
+tree: fetch
+	@$(S)/tree.sh
+config: tree
+	@$(S)/config.sh $(FLAVOUR)
+build: config
+	@$(S)/build.sh $(FLAVOUR)
+initramfs: build
+	@$(S)/initramfs.sh $(FLAVOUR)
+
+run: initramfs
+	@$(S)/boot.sh $(FLAVOUR) run
+boot-info: initramfs
+	@$(S)/boot.sh $(FLAVOUR) info
+test: initramfs
+	@$(S)/boot.sh $(FLAVOUR) test
+exec: initramfs
+	@$(S)/exec.sh $(FLAVOUR) "$(PROG)" "$(ARGS)"
+stress:
+	@$(MAKE) --no-print-directory FLAVOUR=debug initramfs
+	@$(S)/stress.sh
+bench: initramfs
+	@$(S)/bench.sh
+check: tree
+	@$(S)/check.sh
+export:
+	@$(S)/export.sh
+mbox: tree
+	@$(S)/mbox.sh
+
+clean:
+	rm -rf build/obj-* build/tools-* build/initramfs-* build/logs
+distclean:
+	rm -rf build

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Boot a kernel in QEMU, run what the guest is asked to (ll.mode), keep the
+# serial log under build/logs/, and turn it into a verdict:
+#   - no end marker (panic, hang, timeout): EX_VM, with the log's tail;
+#   - any kernel report (BUG, WARNING, Oops, lockdep, KASAN, kmemleak,
+#     hung task, RCU stall, soft lockup): EX_TEST;
+#   - test mode: per-binary results and the totals line; any failure: EX_TEST;
+#   - other modes: the guest program's exit status.
+#
+# Usage: boot.sh FLAVOUR MODE [EXTRA_INITRD]
+# Environment: TESTS, REPEAT, TEST_TIMEOUT (per test, s), TIMEOUT (outer, s),
+#              MEM (MiB), ACCEL (kvm|tcg), APPEND (extra kernel arguments).
+set -euo pipefail
+STEP=boot
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:-test}
+mode=${2:-test}
+extra=${3:-}
+obj=$BUILD/obj-$flavour
+kernel=$obj/arch/x86/boot/bzImage
+initrd=$BUILD/initramfs-$flavour.cpio.gz
+[[ -f $kernel ]] || die "$EX_BUILD" "no kernel at $kernel; run 'make build'"
+[[ -f $initrd ]] || die "$EX_BUILD" "no initramfs at $initrd; run 'make initramfs'"
+
+case $flavour in
+debug) def_timeout=2400 def_mem=4096 ;;
+*) def_timeout=1200 def_mem=2048 ;;
+esac
+timeout=${TIMEOUT:-$def_timeout}
+mem=${MEM:-$def_mem}
+
+# KVM when it really works, else software emulation.
+accel=${ACCEL:-}
+if [[ -z $accel ]]; then
+	accel=tcg
+	if [[ -w /dev/kvm ]] && echo quit | timeout 10 qemu-system-x86_64 -accel kvm \
+		-M none -nodefaults -display none -monitor stdio >/dev/null 2>&1; then
+		accel=kvm
+	fi
+fi
+cpu=max
+[[ $accel == kvm ]] && cpu=host
+
+initrds=$initrd
+if [[ -n $extra ]]; then
+	initrds=$BUILD/initramfs-$flavour+extra.cpio.gz
+	cat "$initrd" "$extra" >"$initrds"
+fi
+
+tests=${TESTS:-}
+append="console=ttyS0 loglevel=5 panic=-1 oops=panic rdinit=/init ll.mode=$mode"
+[[ -z $tests ]] || append+=" ll.tests=${tests// /,}"
+[[ -z ${REPEAT:-} ]] || append+=" ll.repeat=$REPEAT"
+[[ -z ${TEST_TIMEOUT:-} ]] || append+=" ll.timeout=$TEST_TIMEOUT"
+[[ $flavour != debug ]] || append+=" kmemleak=on"
+append+=" ${APPEND:-}"
+
+mkdir -p "$BUILD/logs"
+log=$BUILD/logs/$flavour-$mode.log
+info "$flavour kernel, ll.mode=$mode, $accel, -smp 2, ${mem}M, timeout ${timeout}s (log: ${log#"$TOP"/})"
+set +e
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
+	-accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \
+	-kernel "$kernel" -initrd "$initrds" -append "$append" \
+	-display none -serial stdio -monitor none -no-reboot -nodefaults \
+	</dev/null 2>&1 | tr -d '\r' | tee "$log" | sed -u -n '/@@LLT-BEGIN/,/@@LLT-END/p' |
+	grep -v '^@@LLT-'
+qemu_rc=${PIPESTATUS[0]}
+set -e
+
+tail_log() {
+	echo "---- last 50 lines of $log ----" >&2
+	tail -n 50 "$log" >&2
+	echo "----" >&2
+}
+
+# Kernel reports anywhere in the log fail the run.
+report_re='(BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|kmemleak: report|possible (recursive|circular) locking|INFO: task .* blocked for more than|rcu: INFO|detected stalls|soft lockup|hard LOCKUP|Call Trace:)'
+reports=$(grep -nE "$report_re" "$log" | head -20 || true)
+
+end=$(grep -o '@@LLT-END rc=[0-9]*' "$log" | tail -1 || true)
+if [[ -z $end ]]; then
+	if [[ $qemu_rc -eq 124 || $qemu_rc -eq 137 ]]; then
+		why="timeout: no verdict after ${timeout}s (hang?)"
+	elif grep -q 'Kernel panic' "$log"; then
+		why="kernel panic: $(grep -m1 'Kernel panic' "$log")"
+	else
+		why="VM ended (qemu exit $qemu_rc) without a verdict"
+	fi
+	tail_log
+	[[ -z $reports ]] || printf 'kernel reports:\n%s\n' "$reports" >&2
+	die "$EX_VM" "$why"
+fi
+guest_rc=${end##*rc=}
+
+if [[ -n $reports ]]; then
+	printf 'kernel reports in %s:\n%s\n' "${log#"$TOP"/}" "$reports" >&2
+fi
+if [[ $mode == test ]]; then
+	# The totals line is the last line printed; kernel reports count as
+	# one failed case.
+	KREPORTS=$(printf '%s' "$reports" | grep -c . || true) \
+		"$TOP/scripts/ktap-summary.sh" "$log" || exit "$EX_TEST"
+	exit 0
+fi
+[[ -z $reports ]] || die "$EX_TEST" "the kernel reported a problem (see above)"
+if [[ $guest_rc -ne 0 ]]; then
+	[[ $mode == exec ]] && exit "$guest_rc"
+	die "$EX_TEST" "guest program (ll.mode=$mode) exited with $guest_rc"
+fi
+done_step "$flavour: ll.mode=$mode ok"

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Static checks of the series and the tooling. One line per tool with its
+# count of findings; fails if any tool finds anything.
+#   checkpatch.pl --strict (with codespell) on every patch
+#   kernel-doc warnings on every C file the series touches
+#   sparse (C=2) and W=1 on security/landlock
+#   coccicheck on security/landlock
+#   ShellCheck on the project's shell scripts
+set -euo pipefail
+STEP=check
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/check
+mkdir -p "$out"
+failed=0
+report() {
+	local tool=$1 count=$2 log=$3
+	printf '%-12s %3d finding(s)  (%s)\n' "$tool:" "$count" "${log#"$TOP"/}"
+	if [[ $count -gt 0 ]]; then
+		sed 's/^/    /' "$log" | head -40
+		failed=1
+	fi
+}
+
+mapfile -t patches < <(find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
+[[ ${#patches[@]} -gt 0 ]] || warn "patches/ has no patch"
+
+# checkpatch
+log=$out/checkpatch.log
+: >"$log"
+spell=()
+dict=$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null || true)
+[[ -n $dict && -f $dict ]] && spell=(--codespell --codespellfile "$dict")
+for p in "${patches[@]}"; do
+	if ! (cd "$LINUX" && ./scripts/checkpatch.pl --strict -q --no-summary "${spell[@]}" "$p") >"$out/cp.tmp" 2>&1; then
+		{ echo "== ${p##*/}"; cat "$out/cp.tmp"; } >>"$log"
+	fi
+done
+report checkpatch "$(grep -cE '^(ERROR|WARNING|CHECK):' "$log" || true)" "$log"
+
+# kernel-doc on the C files the series touches
+log=$out/kernel-doc.log
+mapfile -t files < <(git -C "$LINUX" diff --name-only "$BASE_TAG..HEAD" -- '*.c' '*.h' | grep -v '^tools/' || true)
+: >"$log"
+if [[ ${#files[@]} -gt 0 ]]; then
+	(cd "$LINUX" && ./scripts/kernel-doc -Wall -none "${files[@]}") >"$log" 2>&1 || true
+fi
+report kernel-doc "$(grep -c . "$log" || true)" "$log"
+
+# sparse and W=1, on the test kernel's objects
+obj=$BUILD/obj-test
+[[ -f $obj/.config ]] || die "$EX_CONFIG" "no test kernel config; run 'make config'"
+log=$out/sparse-w1.log
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+make -C "$LINUX" O="$obj" -j"$(jobs)" CC="ccache gcc" C=2 W=1 security/landlock/ >"$log.raw" 2>&1 ||
+	die "$EX_BUILD" "building security/landlock with C=2 W=1 failed (see $log.raw)"
+grep -E 'security/landlock/.*(warning|error):' "$log.raw" >"$log" || true
+report sparse+W=1 "$(grep -c . "$log" || true)" "$log"
+
+# coccicheck
+log=$out/coccicheck.log
+if command -v spatch >/dev/null; then
+	make -C "$LINUX" O="$obj" coccicheck MODE=report M=security/landlock \
+		J="$(jobs)" >"$log.raw" 2>&1 || true
+	grep -E '^[^ ]*security/landlock/[^ ]*:[0-9]+' "$log.raw" >"$log" || true
+	report coccicheck "$(grep -c . "$log" || true)" "$log"
+else
+	echo "coccicheck:  skipped: spatch (coccinelle) is not installed"
+fi
+
+# ShellCheck
+log=$out/shellcheck.log
+shellcheck -x "$TOP"/scripts/*.sh "$TOP"/.ci/run >"$log" 2>&1 || true
+shellcheck -s sh "$TOP"/guest/init "$TOP"/guest/*.sh >>"$log" 2>&1 || true
+report shellcheck "$(grep -c '^In ' "$log" || true)" "$log"
+
+[[ $failed -eq 0 ]] || die 1 "findings above"
+done_step "all checks clean on ${#patches[@]} patch(es)"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Generate the kernel configuration: tinyconfig + the x86_64 boot fragment
+# + the Landlock selftests' own config (+ the debug fragment for the debug
+# kernel), then check that every requested symbol landed.
+#
+# Usage: config.sh [test|debug]
+set -euo pipefail
+STEP=config
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:-test}
+obj=$BUILD/obj-$flavour
+fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/landlock/config")
+case $flavour in
+test) ;;
+debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
+*) die "$EX_CONFIG" "unknown flavour '$flavour' (test or debug)" ;;
+esac
+[[ -d $LINUX ]] || die "$EX_CONFIG" "no tree; run 'make tree'"
+
+# Regenerate only when a fragment or the tree's Kconfig files changed.
+stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)-$(git -C "$LINUX" rev-parse HEAD)
+if [[ -f $obj/.config && -f $obj/.config-stamp && $(cat "$obj/.config-stamp") == "$stamp" ]]; then
+	done_step "$flavour: up to date"
+	exit 0
+fi
+
+mkdir -p "$obj"
+cat "${fragments[@]}" >"$obj/requested.config"
+# merge_config.sh -m: merge onto tinyconfig without running olddefconfig yet.
+make -s -C "$LINUX" O="$obj" tinyconfig >"$obj/config.log" 2>&1 ||
+	die "$EX_CONFIG" "make tinyconfig failed (see $obj/config.log)"
+(cd "$obj" && "$LINUX/scripts/kconfig/merge_config.sh" -m -O "$obj" .config \
+	"${fragments[@]}") >>"$obj/config.log" 2>&1 ||
+	die "$EX_CONFIG" "merge_config.sh failed (see $obj/config.log)"
+cp "$obj/.config" "$obj/.config.merged"
+make -s -C "$LINUX" O="$obj" olddefconfig >>"$obj/config.log" 2>&1 ||
+	die "$EX_CONFIG" "make olddefconfig failed (see $obj/config.log)"
+
+# Every requested symbol must have the requested value after olddefconfig.
+bad=0
+while IFS= read -r line; do
+	case $line in
+	CONFIG_*=*)
+		sym=${line%%=*}
+		want=${line#*=}
+		;;
+	"# CONFIG_"*" is not set")
+		sym=${line#"# "}
+		sym=${sym%% *}
+		want=n
+		;;
+	*) continue ;;
+	esac
+	got=$(grep -E "^$sym=" "$obj/.config" | cut -d= -f2- || true)
+	[[ -n $got ]] || got=n
+	if [[ $got != "$want" ]]; then
+		printf 'config: %s: requested %s, got %s\n' "$sym" "$want" "$got" >&2
+		bad=$((bad + 1))
+	fi
+done <"$obj/requested.config"
+if [[ $bad -gt 0 ]]; then
+	rm -f "$obj/.config-stamp"
+	die "$EX_CONFIG" "$bad requested symbol(s) missing from the $flavour config (dependencies? see $obj/requested.config)"
+fi
+echo "$stamp" >"$obj/.config-stamp"
+done_step "$flavour: $(grep -c '^CONFIG_' "$obj/requested.config") requested symbols all set ($obj/.config)"

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Install the Debian packages the project needs, or say exactly how to.
+set -euo pipefail
+STEP=deps
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+# package:command-or-file that proves it is installed
+needs=(
+	build-essential:gcc
+	flex:flex
+	bison:bison
+	bc:bc
+	libelf-dev:/usr/include/libelf.h
+	libssl-dev:/usr/include/openssl/ssl.h
+	cpio:cpio
+	rsync:rsync
+	ccache:ccache
+	qemu-system-x86:qemu-system-x86_64
+	busybox-static:/bin/busybox
+	libcap-dev:/usr/lib/x86_64-linux-gnu/libpsx.a
+	xz-utils:xz
+	git:git
+	python3:python3
+	perl:perl
+	kmod:depmod
+	sparse:sparse
+	shellcheck:shellcheck
+	codespell:codespell
+	coccinelle:spatch
+	gnuplot-nox:gnuplot
+)
+
+missing=()
+for n in "${needs[@]}"; do
+	pkg=${n%%:*}
+	probe=${n#*:}
+	if [[ $probe == /* ]]; then
+		[[ -e $probe ]] && continue
+	else
+		command -v "$probe" >/dev/null 2>&1 && continue
+	fi
+	missing+=("$pkg")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+	done_step "all ${#needs[@]} packages present"
+	exit 0
+fi
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+	die "$EX_DEPS" "missing packages; as root run: $line"
+fi
+info "installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq || die "$EX_DEPS" "apt-get update failed"
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+	die "$EX_DEPS" "failed: $line"
+done_step "installed ${#missing[@]} package(s)"

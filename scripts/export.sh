@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Write the tree's commits (base..HEAD) back to patches/ as git format-patch
+# files. The cover letter (patches/0000-cover-letter.patch) and
+# patches/man-pages/ are kept as they are.
+set -euo pipefail
+STEP="export"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+[[ -d $LINUX/.git ]] || die "$EX_TREE" "no tree at $LINUX"
+if [[ -n $(git -C "$LINUX" status --porcelain --untracked-files=no) ]]; then
+	git -C "$LINUX" status --short --untracked-files=no >&2
+	die "$EX_TREE" "$LINUX has uncommitted changes; commit them first"
+fi
+untracked=$(git -C "$LINUX" status --porcelain | grep '^??' || true)
+[[ -z $untracked ]] || warn "untracked files in the tree are not exported: ${untracked//$'\n'/ }"
+
+n=$(git -C "$LINUX" rev-list --count "$BASE_TAG..HEAD")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+git -C "$LINUX" format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
+	-o "$tmp" "$BASE_TAG..HEAD"
+find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
+mkdir -p "$TOP/patches"
+if [[ $n -gt 0 ]]; then
+	cp "$tmp"/*.patch "$TOP/patches/"
+fi
+# Record the new series as applied, so that 'make tree' does not re-apply.
+"$TOP/scripts/tree.sh" >/dev/null
+done_step "$n patch(es) written to patches/ (cover letter kept); now commit patches/"

@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+# Common helpers for the project's host scripts. Sourced, never run.
+
+# Distinct exit codes, one per kind of failure (see README.md).
+readonly EX_DEPS=2	# missing dependency or failed fetch
+readonly EX_TREE=3	# patch does not apply, or tree in an unsafe state
+readonly EX_CONFIG=4	# kernel configuration error
+readonly EX_BUILD=5	# build error
+readonly EX_VM=6	# VM crash, kernel panic or timeout
+readonly EX_TEST=7	# a test failed or a kernel report was found
+export EX_DEPS EX_TREE EX_CONFIG EX_BUILD EX_VM EX_TEST
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+LINUX=$BUILD/linux
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/landlock-tsync
+# The base tree this series is tested on: Debian's linux-source-6.12.
+BASE_PKG=linux-source-6.12
+BASE_VERSION_PIN=6.12.117-1~deb12u1
+BASE_TAG=base
+export TOP BUILD LINUX CACHE BASE_PKG BASE_VERSION_PIN BASE_TAG
+
+_step_start=$(date +%s)
+
+# die CODE MESSAGE...: print an error and exit with CODE.
+die() {
+	local code=$1
+	shift
+	printf '%s: error: %s\n' "${STEP:-${0##*/}}" "$*" >&2
+	exit "$code"
+}
+
+warn() {
+	printf '%s: warning: %s\n' "${STEP:-${0##*/}}" "$*" >&2
+}
+
+# done_step MESSAGE...: the one line a step prints when it ends.
+done_step() {
+	local now
+	now=$(date +%s)
+	printf '[%-9s] %s (%ds)\n' "${STEP:-${0##*/}}" "$*" "$((now - _step_start))"
+}
+
+info() {
+	printf '[%-9s] %s\n' "${STEP:-${0##*/}}" "$*"
+}
+
+# Number of parallel jobs for make.
+jobs() {
+	nproc 2>/dev/null || echo 2
+}
