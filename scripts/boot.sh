@@ -9,7 +9,8 @@
 #
 # Usage: boot.sh FLAVOUR MODE [EXTRA_INITRD]
 # Environment: TESTS, REPEAT, TEST_TIMEOUT (per test, s), TIMEOUT (outer, s),
-#              MEM (MiB), ACCEL (kvm|tcg), APPEND (extra kernel arguments).
+#              MEM (MiB), ACCEL (kvm|tcg), APPEND (extra kernel arguments),
+#              LOG (serial log path).
 set -euo pipefail
 STEP=boot
 # shellcheck source=scripts/lib.sh
@@ -45,7 +46,8 @@ cpu=max
 
 initrds=$initrd
 if [[ -n $extra ]]; then
-	initrds=$BUILD/initramfs-$flavour+extra.cpio.gz
+	initrds=$(mktemp "$BUILD/initramfs-$flavour+extra.XXXXXX")
+	trap 'rm -f "$initrds"' EXIT
 	cat "$initrd" "$extra" >"$initrds"
 fi
 
@@ -58,7 +60,7 @@ append="console=ttyS0 loglevel=5 panic=-1 oops=panic rdinit=/init ll.mode=$mode"
 append+=" ${APPEND:-}"
 
 mkdir -p "$BUILD/logs"
-log=$BUILD/logs/$flavour-$mode.log
+log=${LOG:-$BUILD/logs/$flavour-$mode.log}
 info "$flavour kernel, ll.mode=$mode, $accel, -smp 2, ${mem}M, timeout ${timeout}s (log: ${log#"$TOP"/})"
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \

@@ -15,8 +15,9 @@ if ! file -L "$prog" | grep -qE 'statically linked|static-pie linked'; then
 	die 1 "$prog is not statically linked (the guest has no libc); build it with -static"
 fi
 obj=$BUILD/obj-$flavour
-extra=$BUILD/exec.cpio.gz
-printf '%s\n' "$args" >"$BUILD/exec.args"
+tmp=$(mktemp -d "$BUILD/exec.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+printf '%s\n' "$args" >"$tmp/args"
 printf '%s\n' "dir /exec 0755 0 0" "file /exec/prog $(realpath "$prog") 0755 0 0" \
-	"file /exec/args $BUILD/exec.args 0644 0 0" | "$obj/usr/gen_init_cpio" - | gzip -1 >"$extra"
-exec "$TOP/scripts/boot.sh" "$flavour" exec "$extra"
+	"file /exec/args $tmp/args 0644 0 0" | "$obj/usr/gen_init_cpio" - | gzip -1 >"$tmp/exec.cpio.gz"
+LOG=${LOG:-$BUILD/logs/$flavour-exec-${prog##*/}.log} "$TOP/scripts/boot.sh" "$flavour" exec "$tmp/exec.cpio.gz"
