@@ -36,8 +36,11 @@ mem=${MEM:-$def_mem}
 accel=${ACCEL:-}
 if [[ -z $accel ]]; then
 	accel=tcg
-	if [[ -w /dev/kvm ]] && echo quit | timeout 10 qemu-system-x86_64 -accel kvm \
-		-M none -nodefaults -display none -monitor stdio >/dev/null 2>&1; then
+	# A nested or restricted /dev/kvm may exist and still fail at vCPU
+	# setup: probe with the CPU and SMP settings used below.
+	if [[ -w /dev/kvm ]] && (echo quit | timeout 10 qemu-system-x86_64 -accel kvm \
+		-cpu host -smp 2 -m 64 -nodefaults -display none -S \
+		-monitor stdio) >/dev/null 2>&1; then
 		accel=kvm
 	fi
 fi

@@ -30,8 +30,12 @@ mapfile -t patches < <(find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-
 log=$out/checkpatch.log
 : >"$log"
 spell=()
-dict=$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null || true)
-[[ -n $dict && -f $dict ]] && spell=(--codespell --codespellfile "$dict")
+dict=/usr/lib/python3/dist-packages/codespell_lib/data/dictionary.txt
+if [[ -f $dict ]]; then
+	spell=(--codespell --codespellfile "$dict")
+else
+	echo "checkpatch:  codespell dictionary not found ($dict): spelling not checked"
+fi
 for p in "${patches[@]}"; do
 	if ! (cd "$LINUX" && ./scripts/checkpatch.pl --strict -q --no-summary "${spell[@]}" "$p") >"$out/cp.tmp" 2>&1; then
 		{ echo "== ${p##*/}"; cat "$out/cp.tmp"; } >>"$log"

@@ -21,6 +21,8 @@ needs=(
 	libcap-dev:/usr/lib/x86_64-linux-gnu/libpsx.a
 	xz-utils:xz
 	git:git
+	git-email:/usr/lib/git-core/git-send-email
+	libmailtools-perl:/usr/share/perl5/Mail/Address.pm
 	python3:python3
 	perl:perl
 	kmod:depmod

@@ -49,8 +49,14 @@ list=$BUILD/initramfs-$flavour.list
 } >"$list.new"
 
 # Rebuild only when the list or a file in it is newer than the archive.
-if [[ -f $out ]] && cmp -s "$list.new" "$list" &&
-	[[ -z $(awk '$1 == "file" { print $3 }' "$list" | xargs -r find 2>/dev/null -newer "$out" | head -1) ]]; then
+newer() {
+	local f
+	while read -r f; do
+		[[ $f -nt $out ]] && return 0
+	done < <(awk '$1 == "file" { print $3 }' "$list")
+	return 1
+}
+if [[ -f $out ]] && cmp -s "$list.new" "$list" && ! newer; then
 	rm -f "$list.new"
 	done_step "$flavour: up to date ($out)"
 	exit 0

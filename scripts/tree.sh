@@ -56,10 +56,9 @@ create_base() {
 		for (i = 1; i <= n; i++) print l[i] }' "$tmp/.gitignore.new" >"$tmp/.gitignore"
 	rm "$tmp/.gitignore.new"
 	git -C "$tmp" init -q -b base-tree
-	git -C "$tmp" config user.name >/dev/null ||
-		git -C "$tmp" config user.name "Landlock TSYNC developers"
-	git -C "$tmp" config user.email >/dev/null ||
-		git -C "$tmp" config user.email "landlock-tsync@localhost"
+	# Commits made in the tree carry the identity of their Signed-off-by.
+	git -C "$tmp" config user.name "Landlock TSYNC developers"
+	git -C "$tmp" config user.email "landlock-tsync@localhost"
 	git -C "$tmp" add -f -A
 	# A fixed identity and date make the base commit ID the same on
 	# every machine, so that base-commit: trailers agree.

@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Benchmark TSYNC against libpsx and the single-thread lower bound in the
+# QEMU guest (tools/bench/bench.c run by guest/bench.sh), then write
+# build/bench/bench.csv, bench.md and bench.png and print the table, the
+# ratios and one verdict line per target of DESIGN.md section 5.
+#
+# The flags==0 comparison boots the unpatched base kernel with the same
+# guest program when build/obj-base and build/initramfs-base.cpio.gz exist.
+#
+# A missed target is reported, not an error. A broken measurement (the VM
+# failed, a batch could not run, an enforcement did not restrict every
+# thread, a kernel report) exits non-zero once the files are written.
+#
+# Usage: bench.sh
+# Environment: BENCH_ARGS  extra arguments for the guest program, e.g.
+#                          "-n 0,1,64 -M 64 -r 3" for a quick run
+#              MEM (MiB, default 4096), TIMEOUT (s, main run, default 1100)
+#              REUSE=1     no boot: redo the files from the last run's logs
+set -euo pipefail
+STEP=bench
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/bench
+logs=$BUILD/logs
+mkdir -p "$out" "$logs"
+command -v gnuplot >/dev/null || die "$EX_DEPS" "gnuplot not found (Debian package gnuplot-nox)"
+
+broken=0
+
+# guest FLAVOUR LOG TIMEOUT ARGS: boot FLAVOUR with ll.mode=bench, the
+# guest program getting ARGS; its result lines land in LOG.lines.
+guest() {
+	local flavour=$1 log=$2 timeout=$3 args=$4 rc=0
+
+	# On the kernel command line commas stand for spaces; the guest
+	# program takes "0:1:4" for "0,1,4".
+	args=${args//,/:}
+
+	if [[ ${REUSE:-} == 1 ]]; then
+		[[ -f $log ]] || die "$EX_TEST" "REUSE=1: no ${log#"$TOP"/}"
+		info "$flavour: reusing ${log#"$TOP"/}"
+	else
+		MEM=${MEM:-4096} TIMEOUT=$timeout LOG=$log \
+			APPEND="${APPEND:-}${args:+ ll.bench=${args// /,}}" \
+			"$TOP/scripts/boot.sh" "$flavour" bench || rc=$?
+	fi
+	grep -aE '^(ABI|BENCH|MEM|VOID|ERROR|SKIP|DONE),' "$log" >"$log.lines" || true
+	if ! grep -q '^DONE,' "$log.lines"; then
+		[[ $rc -ne 0 ]] || rc=$EX_VM
+		die "$rc" "$flavour: the benchmark did not finish (log: ${log#"$TOP"/})"
+	fi
+	if [[ $rc -ne 0 ]]; then
+		warn "$flavour: boot.sh exited with $rc (log: ${log#"$TOP"/})"
+		broken=$rc
+	fi
+}
+
+main_log=$logs/test-bench.log
+info "test kernel: TSYNC, libpsx and reference from 0 to 16384 threads, memory"
+guest test "$main_log" "${TIMEOUT:-1100}" "${BENCH_ARGS:-}"
+
+# flags==0 against the base, each in its own boot with the same program.
+base_lines=/dev/null
+test_single_lines=/dev/null
+single_args="-p single -S 160"
+if [[ -f $BUILD/obj-base/arch/x86/boot/bzImage && -f $BUILD/initramfs-base.cpio.gz ]]; then
+	info "flags==0 single-thread cost: patched, then base"
+	guest test "$logs/test-bench-single.log" 300 "$single_args"
+	guest base "$logs/base-bench-single.log" 300 "$single_args"
+	test_single_lines=$logs/test-bench-single.log.lines
+	base_lines=$logs/base-bench-single.log.lines
+else
+	info "base kernel not built: ratio not measured"
+fi
+
+base_version=$(cat "$BUILD/base-version" 2>/dev/null || echo unknown)
+awk -F, -v out="$out" -v base_version="$base_version" \
+	-v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v mem="${MEM:-4096}" \
+	-v main="$main_log.lines" -v tsingle="$test_single_lines" \
+	-v bsingle="$base_lines" '
+function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
+function cell(k) {
+	if (!(k in med))
+		return "-"
+	return fmt(med[k]) " [" fmt(lo[k]) "–" fmt(hi[k]) "]"
+}
+function csv(kernel, metric, m, n, rules, a, b, c, reps, unit) {
+	printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", kernel, metric, m, n, \
+		rules, a, b, c, reps, unit >> csvf
+}
+function verdict(text, state, detail) {
+	v = sprintf("target: %s ... %s (%s)", text, state, detail)
+	verdicts = verdicts "- " v "\n"
+	print v > vf
+}
+# Slope of the SUnreclaim growth per extra thread (bytes), 64 -> 1024.
+function slope(m, r) {
+	if (!((m SUBSEP 64 SUBSEP r) in sunr) || !((m SUBSEP 1024 SUBSEP r) in sunr))
+		return ""
+	return (sunr[m, 1024, r] - sunr[m, 64, r]) * 1024 / 960
+}
+BEGIN {
+	csvf = out "/bench.csv"; mdf = out "/bench.md"; vf = out "/verdicts.txt"
+	printf "" > vf
+	print "kernel,metric,method,threads,rules,median,min,max,reps,unit" > csvf
+	files[1] = main; files[2] = tsingle; files[3] = bsingle
+	for (f = 1; f <= 3; f++) {
+		kernel = f == 3 ? "base" : "test"
+		while ((getline line < files[f]) > 0) {
+			n = split(line, a, ",")
+			if (a[1] == "ABI") {
+				abi[kernel] = a[2]
+			} else if (a[1] == "BENCH" && n == 7) {
+				m = a[2]
+				if (f > 1) {
+					if (m != "single")
+						continue
+					m = "flags0"
+				}
+				k = kernel SUBSEP m SUBSEP a[3]
+				med[k] = a[4]; lo[k] = a[5]; hi[k] = a[6]; reps[k] = a[7]
+				csv(kernel, "time", m, a[3], 1, a[4], a[5], a[6], a[7], "us")
+				if (f == 1 && m == "psx")
+					ns[++nr_ns] = a[3]
+			} else if (a[1] == "MEM" && n == 12 && f == 1) {
+				k = a[2] SUBSEP a[3] SUBSEP a[4]
+				mems[++nr_mem] = k
+				mslab[k] = a[5] " [" a[6] "–" a[7] "]"
+				msunr[k] = a[8] " [" a[9] "–" a[10] "]"
+				sunr[k] = a[8]
+				csv("test", "slab", a[2], a[3], a[4], a[5], a[6], a[7], a[12], "kB")
+				csv("test", "sunreclaim", a[2], a[3], a[4], a[8], a[9], a[10], a[12], "kB")
+				if (a[11] != "NA")
+					csv("test", "cred_jar", a[2], a[3], a[4], a[11], "NA", "NA", a[12], "objects")
+			} else if (a[1] == "SKIP") {
+				skip[kernel, a[2]] = a[3]
+			} else if (a[1] == "VOID") {
+				voids = voids sprintf("- %s: %s, N=%s, rep %s: %s\n", kernel, a[2], a[3], a[4], a[5])
+			} else if (a[1] == "ERROR") {
+				errors = errors sprintf("- %s: %s, N=%s: %s\n", kernel, a[2], a[3], a[4])
+			}
+		}
+		close(files[f])
+	}
+
+	# The plot: time against threads in the process (N + 1), log-log.
+	for (i = 1; i <= nr_ns; i++) {
+		split("tsync psx ref", ms, " ")
+		for (j = 1; j <= 3; j++) {
+			k = "test" SUBSEP ms[j] SUBSEP ns[i]
+			if (k in med)
+				printf "%d %s %s %s\n", ns[i] + 1, med[k], lo[k], hi[k] > (out "/" ms[j] ".dat")
+		}
+	}
+
+	# Verdicts.
+	no_tsync = ("test" SUBSEP "tsync") in skip
+	why = no_tsync ? "TSYNC unavailable: Landlock ABI " abi["test"] : ""
+	t1k = "test" SUBSEP "tsync" SUBSEP 1024; t16k = "test" SUBSEP "tsync" SUBSEP 16384
+	if (no_tsync || !(t1k in med) || !(t16k in med)) {
+		verdict("TSYNC(16384)/TSYNC(1024) <= 20", "not measured", why ? why : "N=1024 or 16384 missing")
+	} else {
+		r = med[t16k] / med[t1k]
+		verdict("TSYNC(16384)/TSYNC(1024) <= 20", r <= 20 ? "met" : "missed", sprintf("%.2f", r))
+	}
+	worst = ""; worst64 = ""; cnt = 0; cnt64 = 0
+	for (i = 1; i <= nr_ns; i++) {
+		kt = "test" SUBSEP "tsync" SUBSEP ns[i]; kp = "test" SUBSEP "psx" SUBSEP ns[i]
+		if (!(kt in med) || !(kp in med))
+			continue
+		r = med[kp] / med[kt]
+		ratio[ns[i]] = r
+		cnt++
+		if (worst == "" || r < worst) { worst = r; worst_n = ns[i] }
+		if (ns[i] >= 64) {
+			cnt64++
+			if (worst64 == "" || r < worst64) { worst64 = r; worst64_n = ns[i] }
+		}
+	}
+	if (!cnt)
+		verdict("TSYNC faster than libpsx at every N", "not measured", why ? why : "no N with both")
+	else
+		verdict("TSYNC faster than libpsx at every N", worst > 1 ? "met" : "missed", \
+			sprintf("lowest libpsx/TSYNC %.2f at N=%d, %d thread counts", worst, worst_n, cnt))
+	if (!cnt64)
+		verdict("TSYNC >= 2x faster than libpsx from 64 threads", "not measured", why ? why : "no N >= 64")
+	else
+		verdict("TSYNC >= 2x faster than libpsx from 64 threads", worst64 >= 2 ? "met" : "missed", \
+			sprintf("lowest libpsx/TSYNC %.2f at N=%d", worst64, worst64_n))
+
+	# Memory: TSYNC keeps the growth of one cred and one domain whatever
+	# N (a struct cred alone is 192 bytes of slab), libpsx grows per thread.
+	ts1 = slope("tsync", 1); ts1k = slope("tsync", 1000)
+	ps1 = slope("psx", 1); ps1k = slope("psx", 1000)
+	dom = ("single" SUBSEP 0 SUBSEP 1000) in sunr ? sunr["single", 0, 1000] : ""
+	text = "one new cred and one new domain per TSYNC call"
+	if (no_tsync || ts1 == "" || ts1k == "" || ps1 == "" || ps1k == "" || dom == "") {
+		verdict(text, "not measured", why ? why : "memory runs at N=64 and 1024 with 1 and 1000 rules missing")
+	} else {
+		ok = ts1 < 64 && ts1k < 64
+		ok = ok && sunr["tsync", 1024, 1000] <= 1.5 * dom + 16
+		shown = ps1 >= 128 && ps1k * 2 >= dom * 1024
+		detail = sprintf("TSYNC %+.0f B/thread (1 rule), %+.0f B/thread (1000 rules), %s kB/call at N=1024 vs %s kB for one single-thread domain; libpsx %+.0f and %+.0f B/thread", \
+			ts1, ts1k, sunr["tsync", 1024, 1000], dom, ps1, ps1k)
+		if (!shown)
+			detail = detail "; libpsx shows no per-thread growth: memory numbers inconclusive"
+		verdict(text, ok && shown ? "met" : "missed", detail)
+	}
+	kb = "base" SUBSEP "flags0" SUBSEP 0; kp = "test" SUBSEP "flags0" SUBSEP 0
+	if (!(kb in med) || !(kp in med)) {
+		verdict("flags==0 patched/base <= 1.05", "not measured", "base kernel not built: ratio not measured")
+	} else {
+		r = med[kp] / med[kb]
+		verdict("flags==0 patched/base <= 1.05", r <= 1.05 ? "met" : "missed", \
+			sprintf("%.3f; min/min %.3f; patched %s us, base %s us, median [min–max]", \
+				r, lo[kp] / lo[kb], cell(kp), cell(kb)))
+	}
+
+	# The markdown report.
+	printf "# Landlock TSYNC benchmark\n\n" > mdf
+	printf "Linux %s (Debian linux-source-6.12) %s, Landlock ABI %s; QEMU software emulation, 2 vCPUs, %s MiB; %s.\n\n", \
+		base_version, no_tsync ? "without the TSYNC series" : "with the TSYNC series", \
+		abi["test"], mem, date > mdf
+	if (no_tsync)
+		printf "**TSYNC not measured: %s.**\n\n", skip["test", "tsync"] > mdf
+	printf "## One enforcement on every thread (µs, median [min–max])\n\n" > mdf
+	printf "N idle siblings; reference = single-thread `landlock_restrict_self()` × (N+1).\n\n" > mdf
+	printf "| N | TSYNC | libpsx | reference | libpsx/TSYNC | reps |\n" > mdf
+	printf "|--:|--:|--:|--:|--:|--:|\n" > mdf
+	for (i = 1; i <= nr_ns; i++) {
+		n = ns[i]
+		printf "| %d | %s | %s | %s | %s | %s |\n", n, cell("test" SUBSEP "tsync" SUBSEP n), \
+			cell("test" SUBSEP "psx" SUBSEP n), cell("test" SUBSEP "ref" SUBSEP n), \
+			(n in ratio) ? sprintf("%.2f", ratio[n]) : "-", reps["test", "psx", n] > mdf
+	}
+	if (nr_mem) {
+		printf "\n## Slab growth of one enforcement (kB, median [min–max], fresh process each)\n\n" > mdf
+		printf "| method | N | rules | Slab | SUnreclaim |\n|:--|--:|--:|--:|--:|\n" > mdf
+		for (i = 1; i <= nr_mem; i++) {
+			split(mems[i], a, SUBSEP)
+			printf "| %s | %s | %s | %s | %s |\n", a[1], a[2], a[3], mslab[mems[i]], msunr[mems[i]] > mdf
+		}
+		printf "\nSUnreclaim growth per extra thread, N=64 → 1024 (bytes): TSYNC %s / %s, libpsx %s / %s (1 / 1000 rules).\n", \
+			ts1 == "" ? "-" : sprintf("%+.0f", ts1), ts1k == "" ? "-" : sprintf("%+.0f", ts1k), \
+			ps1 == "" ? "-" : sprintf("%+.0f", ps1), ps1k == "" ? "-" : sprintf("%+.0f", ps1k) > mdf
+	}
+	if ((kb in med) && (kp in med)) {
+		printf "\n## flags == 0, single thread (µs)\n\n| kernel | median | min | max | reps |\n|:--|--:|--:|--:|--:|\n" > mdf
+		printf "| patched | %s | %s | %s | %s |\n", fmt(med[kp]), fmt(lo[kp]), fmt(hi[kp]), reps[kp] > mdf
+		printf "| base | %s | %s | %s | %s |\n", fmt(med[kb]), fmt(lo[kb]), fmt(hi[kb]), reps[kb] > mdf
+	}
+	printf "\n## Verdicts\n\n%s", verdicts > mdf
+	if (voids != "" || errors != "")
+		printf "\n## Broken measurements\n\n%s%s", voids, errors > mdf
+	printf "\n![time against threads](bench.png)\n" > mdf
+}' </dev/null
+
+# The plot, from the per-method data files written above.
+plots=()
+declare -A title=([tsync]=TSYNC [psx]=libpsx [ref]="reference: single x (N+1)")
+for m in tsync psx ref; do
+	[[ -s $out/$m.dat ]] && plots+=("'$out/$m.dat' using 1:2:3:4 with yerrorlines title '${title[$m]}'")
+done
+term="pngcairo size 900,600"
+gnuplot -e 'set terminal' 2>&1 | grep -q pngcairo || term="png size 900,600"
+if ((${#plots[@]})); then
+	gnuplot <<EOF || warn "gnuplot failed"
+set terminal $term
+set output '$out/bench.png'
+set title "landlock_restrict_self() on every thread (QEMU TCG, 2 vCPUs)" noenhanced
+set xlabel "threads in the process (N idle siblings + 1)"
+set ylabel "time (us), median with min-max"
+set logscale xy
+set format y "10^{%L}"
+set grid
+set key top left
+plot $(IFS=,; echo "${plots[*]}")
+EOF
+fi
+rm -f "$out"/{tsync,psx,ref}.dat
+
+cat "$out/bench.md"
+echo
+cat "$out/verdicts.txt"
+rm -f "$out/verdicts.txt"
+
+voids=$(cat "$main_log.lines" "$test_single_lines" "$base_lines" | grep -c '^VOID,' || true)
+errors=$(cat "$main_log.lines" "$test_single_lines" "$base_lines" | grep -c '^ERROR,' || true)
+if ((voids || errors)); then
+	die "$EX_TEST" "broken measurement: $voids void enforcement(s), $errors failed batch(es) (see build/bench/bench.md)"
+fi
+[[ $broken -eq 0 ]] || die "$broken" "a guest run failed (see the warnings above)"
+done_step "wrote ${out#"$TOP"/}/bench.csv, bench.md, bench.png"
