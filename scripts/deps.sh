@@ -24,6 +24,8 @@ needs=(
 	git-email:/usr/lib/git-core/git-send-email
 	libmailtools-perl:/usr/share/perl5/Mail/Address.pm
 	python3:python3
+	python3-ply:/usr/lib/python3/dist-packages/ply/__init__.py
+	python3-git:/usr/lib/python3/dist-packages/git/__init__.py
 	perl:perl
 	kmod:depmod
 	sparse:sparse
