@@ -19,9 +19,27 @@ n=$(git -C "$LINUX" rev-list --count "$BASE_TAG..HEAD")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git -C "$LINUX" format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
-	-o "$tmp" "$BASE_TAG..HEAD"
+	--cover-letter -o "$tmp" "$BASE_TAG..HEAD"
 find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
 mkdir -p "$TOP/patches"
+cover=$TOP/patches/0000-cover-letter.patch
+if [[ -f $cover ]]; then
+	# Keep the cover letter's subject and text; refresh its patch count,
+	# shortlog, diffstat and base-commit from the tree.
+	subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$cover" | head -1)
+	awk '/^Subject:/ { s = 1; next } s == 1 && /^$/ { s = 2; next }
+		s == 2 && /^[^ ].* \([0-9]+\):$/ { exit } s == 2 { print }' "$cover" >"$tmp/blurb"
+	awk -v subject="$subject" -v blurb="$tmp/blurb" '
+		/^Subject:/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			while ((getline l < blurb) > 0) print l
+			skip = 1; next
+		}
+		skip && /^$/ { skip = 0; next }
+		{ skip = 0; print }' "$tmp/0000-cover-letter.patch" >"$cover.new"
+	mv "$cover.new" "$cover"
+fi
+rm -f "$tmp/0000-cover-letter.patch"
 if [[ $n -gt 0 ]]; then
 	cp "$tmp"/*.patch "$TOP/patches/"
 fi
