@@ -59,7 +59,7 @@ from=$(sed -n '/^$/q; s/^From: //p' "${patches[0]}")
 sender=${from##*<}
 sender=${sender%%>*}
 gm() {
-	(cd "$LINUX" && ./scripts/get_maintainer.pl --no-git --no-git-fallback \
+	(cd "$LINUX" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-keywords \
 		--no-rolestats --no-s "$@" "${patches[@]}") | grep -vF "<$sender>" || true
 }
 mapfile -t to < <(gm --no-r --no-l)
