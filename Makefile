@@ -51,6 +51,7 @@ stress:
 	@$(MAKE) --no-print-directory FLAVOUR=debug initramfs
 	@$(S)/stress.sh
 bench: initramfs
+	@$(MAKE) --no-print-directory FLAVOUR=base initramfs
 	@$(S)/bench.sh
 check: tree
 	@$(S)/check.sh

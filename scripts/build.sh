@@ -3,7 +3,7 @@
 # UAPI headers, and build the Landlock selftests statically with the
 # kselftest installer.
 #
-# Usage: build.sh [test|debug]
+# Usage: build.sh [test|debug|base]
 set -euo pipefail
 STEP=build
 # shellcheck source=scripts/lib.sh
@@ -11,6 +11,7 @@ STEP=build
 
 flavour=${1:-test}
 obj=$BUILD/obj-$flavour
+use_flavour "$flavour"
 [[ -f $obj/.config ]] || die "$EX_BUILD" "no $flavour config; run 'make config'"
 
 # ccache shared by every clone on this machine: hash relative paths.

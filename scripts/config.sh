@@ -3,7 +3,7 @@
 # + the Landlock selftests' own config (+ the debug fragment for the debug
 # kernel), then check that every requested symbol landed.
 #
-# Usage: config.sh [test|debug]
+# Usage: config.sh [test|debug|base]
 set -euo pipefail
 STEP=config
 # shellcheck source=scripts/lib.sh
@@ -11,13 +11,10 @@ STEP=config
 
 flavour=${1:-test}
 obj=$BUILD/obj-$flavour
-fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/landlock/config")
-case $flavour in
-test) ;;
-debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
-*) die "$EX_CONFIG" "unknown flavour '$flavour' (test or debug)" ;;
-esac
 [[ -d $LINUX ]] || die "$EX_CONFIG" "no tree; run 'make tree'"
+use_flavour "$flavour"
+fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/landlock/config")
+[[ $flavour != debug ]] || fragments+=("$TOP/config/debug-x86_64.config")
 
 # Regenerate only when a fragment or the tree's Kconfig files changed.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)-$(git -C "$LINUX" rev-parse HEAD)

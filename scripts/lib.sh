@@ -45,6 +45,24 @@ info() {
 	printf '[%-9s] %s\n' "${STEP:-${0##*/}}" "$*"
 }
 
+# use_flavour FLAVOUR: point LINUX at the source tree of a kernel flavour.
+# "test" and "debug" build the series (build/linux); "base" builds the
+# unpatched base tag, from a git worktree (build/linux-base) for the
+# benchmark's no-regression check.
+use_flavour() {
+	case $1 in
+	test | debug) ;;
+	base)
+		if [[ ! -d $BUILD/linux-base ]]; then
+			git -C "$LINUX" worktree add -q --detach "$BUILD/linux-base" "$BASE_TAG" ||
+				die "$EX_TREE" "cannot create the base worktree"
+		fi
+		LINUX=$BUILD/linux-base
+		;;
+	*) die "$EX_CONFIG" "unknown flavour '$1' (test, debug or base)" ;;
+	esac
+}
+
 # Number of parallel jobs for make.
 jobs() {
 	nproc 2>/dev/null || echo 2
