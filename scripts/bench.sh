@@ -76,7 +76,7 @@ fi
 
 base_version=$(cat "$BUILD/base-version" 2>/dev/null || echo unknown)
 awk -F, -v out="$out" -v base_version="$base_version" \
-	-v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v mem="${MEM:-4096}" \
+	-v date="$(date -u -r "$main_log" '+%Y-%m-%d %H:%M UTC')" -v mem="${MEM:-4096}" \
 	-v main="$main_log.lines" -v tsingle="$test_single_lines" \
 	-v bsingle="$base_lines" '
 function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
@@ -263,12 +263,14 @@ BEGIN {
 }' </dev/null
 
 # The plot, from the per-method data files written above.
+rm -f "$out/bench.png"
 plots=()
 declare -A title=([tsync]=TSYNC [psx]=libpsx [ref]="reference: single x (N+1)"
 	[wake]="wake-all: every thread runs once")
 for m in tsync psx ref wake; do
 	[[ -s $out/$m.dat ]] || continue
-	# The reference is a product: its spread is the single call's times N.
+	# The reference is derived (single x (N+1)): no error bars, one slow
+	# single call would stretch them over orders of magnitude.
 	style="using 1:2:3:4 with yerrorlines"
 	[[ $m != ref ]] || style="using 1:2 with linespoints dashtype 2"
 	plots+=("'$out/$m.dat' $style title '${title[$m]}'")

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Guest side of 'make bench' (ll.mode=bench): make room for 16,384 threads,
+# create the files of the 1,000-rule ruleset on a tmpfs and run /tools/bench.
+#
+# Kernel command line: ll.bench=ARGS  arguments for /tools/bench, commas for
+# spaces, colons for commas (e.g. ll.bench=-p,single,-n,0:64:1024).
+
+dir=/tmp/bench
+
+# 16,384 siblings plus everything else; each thread stack is two mappings.
+echo 100000 >/proc/sys/kernel/threads-max
+echo 262144 >/proc/sys/vm/max_map_count
+echo 4194304 >/proc/sys/kernel/pid_max 2>/dev/null
+echo "# bench: threads-max $(cat /proc/sys/kernel/threads-max)," \
+	"max_map_count $(cat /proc/sys/vm/max_map_count)," \
+	"pid_max $(cat /proc/sys/kernel/pid_max)," \
+	"$(sed -n 's/^MemTotal: *//p' /proc/meminfo) RAM," \
+	"slabinfo: $([ -r /proc/slabinfo ] && echo yes || echo no)"
+
+mkdir -p "$dir" || exit 1
+mount -t tmpfs -o mode=0755 bench "$dir" || exit 1
+mkdir -p "$dir/files" || exit 1
+i=1000
+while [ "$i" -lt 2000 ]; do
+	: >"$dir/files/f${i#1}" || exit 1
+	i=$((i + 1))
+done
+
+args=$(sed -n 's/.*[[:space:]]ll\.bench=\([^[:space:]]*\).*/\1/p' /proc/cmdline | tr , ' ')
+# shellcheck disable=SC2086 # ARGS are words
+exec /tools/bench -d "$dir" $args
