@@ -64,7 +64,7 @@ boot() {
 
 boot selftests "TIMEOUT=${TIMEOUT:-900}" -- debug test
 boot stress "MEM=${MEM:-4096}" "TIMEOUT=${TIMEOUT:-900}" \
-	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-200} ll.sweep_time=${SWEEP_TIME:-150} ${APPEND:-}" \
+	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-150} ll.sweep_time=${SWEEP_TIME:-150} ${APPEND:-}" \
 	-- debug stress
 
 done_step "debug kernel: selftests, stress scenarios, allocation-failure sweep ($skipped selftest cases skipped)"
