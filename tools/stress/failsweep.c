@@ -594,7 +594,7 @@ static void __noreturn usage(const char *prog)
 		"              (negative control: the checks must catch it)\n"
 		"  -D          dry run: no fault injection, one call per\n"
 		"              configuration (checks the checks without fail-nth)\n"
-		"  -v          print how long each phase of each child takes\n",
+		"  -v          print each call's outcome and how long it took\n",
 		prog, opt_deadline, opt_kmax, opt_timeout, MAX_SIBLINGS,
 		opt_siblings);
 	exit(LL_EX_SETUP);
