@@ -9,6 +9,7 @@
 #   ll.iter=N          iterations per stress scenario (default: 20)
 #   ll.stress_time=S   deadline for all stress scenarios (default: 150)
 #   ll.sweep_time=S    deadline for the whole sweep (default: 150)
+#   ll.suite=LIST      what to run: stress,failsweep (default: both)
 
 param() {
 	sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" /proc/cmdline
@@ -16,21 +17,32 @@ param() {
 iter=$(param ll.iter)
 stress_time=$(param ll.stress_time)
 sweep_time=$(param ll.sweep_time)
+suite=$(param ll.suite)
 : "${iter:=20}" "${stress_time:=150}" "${sweep_time:=150}"
+: "${suite:=stress,failsweep}"
+case ",$suite," in
+*,stress,* | *,failsweep,*) ;;
+*)
+	echo "stress.sh: ll.suite=$suite: nothing to run (stress, failsweep)"
+	exit 2
+	;;
+esac
 
 passed=0
 failed=0
 
 # Fault injection: fail-nth only (probability stays 0), sleeping
-# allocations included, no messages (an injected failure is not a kernel
-# report).
+# allocations included, a stack trace for each injected failure (unlimited),
+# from which failsweep -S names the failure site. The host does not count
+# these traces as kernel reports.
 dbg=/sys/kernel/debug
 for fi in failslab fail_page_alloc; do
 	[ -d "$dbg/$fi" ] || continue
 	echo N >"$dbg/$fi/ignore-gfp-wait"
 	echo N >"$dbg/$fi/task-filter"
-	echo 0 >"$dbg/$fi/verbose"
-	echo "stress.sh: $fi: ignore-gfp-wait=N task-filter=N verbose=0"
+	echo 2 >"$dbg/$fi/verbose"
+	echo 0 >"$dbg/$fi/verbose_ratelimit_interval_ms"
+	echo "stress.sh: $fi: ignore-gfp-wait=N task-filter=N verbose=2"
 done
 
 # run NAME PASS_RE UNIT_RE CMD...: run a program, show its output, count
@@ -56,14 +68,45 @@ run() {
 	echo "stress.sh: $name: $ok of $units passed, status $rc ($(($(date +%s) - start))s)"
 }
 
-run stress \
-	'^stress: [a-z]+: [1-9][0-9]* iterations, 0 deviations' \
-	'^stress: [a-z]+: [0-9]+ iterations, [0-9]+ deviations' \
-	/tools/stress -n "$iter" -d "$stress_time"
-run failsweep \
-	'^failsweep: .* failure points \(.*, 0 deviations$' \
-	'^failsweep: .* failure points \(' \
-	/tools/failsweep -d "$sweep_time"
+# check_site WHO MIN ERE: one unit, passed if the sweep located failures of
+# WHO's (caller's, sibling's) fault points at MIN distinct sites matching
+# ERE.
+check_site() {
+	found=$(sed -n "s/^failsweep: $1 points, .*: k=[0-9]*: .* at //p" \
+		/tmp/failsweep.out | grep -E "$3" | sort -u)
+	n=$(printf '%s' "$found" | grep -c .)
+	if [ "$n" -ge "$2" ]; then
+		passed=$((passed + 1))
+		echo "stress.sh: failures injected at $n $1 site(s) matching $3:"
+		printf '%s\n' "$found" | sed 's/^/stress.sh:   /'
+	else
+		failed=$((failed + 1))
+		echo "stress.sh: failures injected at $n $1 site(s) matching $3, expected $2 or more"
+	fi
+}
+
+case ",$suite," in *,stress,*)
+	run stress \
+		'^stress: [a-z]+: [1-9][0-9]* iterations, 0 deviations' \
+		'^stress: [a-z]+: [0-9]+ iterations, [0-9]+ deviations' \
+		/tools/stress -n "$iter" -d "$stress_time"
+	;;
+esac
+
+case ",$suite," in *,failsweep,*)
+	run failsweep \
+		'^failsweep: .* failure points \(.*, 0 deviations$' \
+		'^failsweep: .* failure points \(' \
+		/tools/failsweep -S -d "$sweep_time"
+
+	# The sweep must have reached the preparation path: the caller's two
+	# kvmalloc()s, the work items (get_batch()) and the set of reached
+	# threads (grow_reached()), inlined or not into sync_siblings(); and
+	# a sibling's prepare_creds() in its work item.
+	check_site caller 2 'kvmalloc.* in (sync_siblings|get_batch|grow_reached)\+'
+	check_site sibling 1 ' in prepare_creds\+.* <- sync_sibling\('
+	;;
+esac
 
 # kmemleak reports only objects older than 5 s: let the sweep's last ones
 # age before init's scan.

@@ -25,12 +25,19 @@
  * starts from the same state. After a successful call, the next k gets a
  * fresh child. The guest must set failslab's and
  * fail_page_alloc's ignore-gfp-wait to N (else GFP_KERNEL allocations never
- * fail) and their verbose to 0.
+ * fail).
  *
- * Output: one line per configuration, "failsweep: <config>: P failure
- * points (k=...), E ENOMEM, C completed, D deviations", each deviation on
- * its own line. Exit status 0, 1 on any deviation or unfinished sweep, 2 on
- * a usage error, 3 without TSYNC, 4 without fault injection.
+ * With -S, each injected failure is located: with the fault attributes'
+ * verbose at 2, the kernel logs a stack trace for it, which the child reads
+ * from /dev/kmsg right after the call; the first two callers above the
+ * allocator name the failure site.
+ *
+ * Output: with -S, one line per injected failure, "failsweep: <config>:
+ * k=K: <outcome> at <site>"; one line per configuration, "failsweep:
+ * <config>: P failure points (k=...), E ENOMEM, C completed, D
+ * deviations", each deviation on its own line. Exit status 0, 1 on any
+ * deviation or unfinished sweep, 2 on a usage error, 3 without TSYNC, 4
+ * without fault injection.
  */
 
 #include <pthread.h>
@@ -47,6 +54,7 @@ static const char *opt_siblings = "1,2,64";	/* -s: sibling counts */
 static bool opt_emulate;		/* -E: user-space broadcast instead */
 static bool opt_dry;			/* -D: no fault injection */
 static bool opt_verbose;		/* -v: time each phase */
+static bool opt_sites;			/* -S: locate each failure */
 
 #define MAX_SIBLINGS 256
 #define MAX_PRINTED 10
@@ -77,12 +85,14 @@ struct config {
  * @ret: the call's return value.
  * @err: its errno.
  * @remaining: fail-nth read back after the call; 0: the failure was injected.
+ * @site: with -S, where the failure was injected.
  */
 struct outcome {
 	unsigned int k;
 	int ret;
 	int err;
 	unsigned int remaining;
+	char site[160];
 };
 
 #define MAX_OUTCOMES 64
@@ -289,6 +299,106 @@ static void compare(const struct snapshot *before,
 			  after->n);
 }
 
+/* Frames of the allocators and of fault injection, skipped (prefixes). */
+static const char *const alloc_frames[] = {
+	"dump_stack", "fail_dump", "should_fail", "__should_fail", "slab_",
+	"___slab", "__slab", "new_slab", "allocate_slab", "alloc_slab",
+	"kmem_cache_alloc", "__kmem_cache", "kmalloc", "__kmalloc",
+	"kvmalloc", "__kvmalloc", "kvcalloc", "kcalloc", "kzalloc", "kmemdup",
+	"krealloc", "__alloc_pages", "alloc_pages", "__alloc_frozen",
+	"prepare_alloc_pages", "get_page_from_freelist", "__get_free_pages",
+	"__folio_alloc", "folio_alloc", "__vmalloc", "vmalloc", "vm_area_",
+	"__get_vm_area", "alloc_vmap_area", "kasan", "kmemleak",
+};
+
+static bool alloc_frame(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(alloc_frames); i++)
+		if (!strncmp(name, alloc_frames[i], strlen(alloc_frames[i])))
+			return true;
+	return false;
+}
+
+/*
+ * Read the kernel log records logged since @kfd was positioned, and find
+ * the stack trace of an injected failure: "<attr>: <allocator>() in
+ * <function>+<offset> <- <its caller>()", the function being the first
+ * reliable frame above the allocators (the offset tells apart two sites
+ * of one function, inlined helpers included).
+ */
+static void locate(int kfd, char *site, size_t size)
+{
+	char rec[8192], fault[32] = "?", frame[3][64] = { "", "", "" };
+	bool found = false, trace = false;
+	unsigned int nframe = 0;
+	ssize_t got;
+
+	/* fail_dump() is silent for __GFP_NOWARN, e.g. kvmalloc()'s kmalloc(). */
+	snprintf(site, size, "(no stack trace: a __GFP_NOWARN allocation)");
+	for (;;) {
+		char *text, *end;
+
+		got = read(kfd, rec, sizeof(rec) - 1);
+		if (got < 0 && errno == EPIPE)
+			continue;	/* overwritten records: skip them */
+		if (got <= 0)
+			break;
+		rec[got] = '\0';
+		text = strchr(rec, ';');
+		if (!text)
+			continue;
+		text++;
+		end = strchr(text, '\n');
+		if (end)
+			*end = '\0';
+		/* "FAULT_INJECTION: ...\x0aname failslab, interval 1, ..." */
+		if (strstr(text, "FAULT_INJECTION: forcing a failure")) {
+			end = strstr(text, "name ");
+			if (end)
+				snprintf(fault, sizeof(fault), "%.*s",
+					 (int)strcspn(end + 5, ","), end + 5);
+			found = true;
+			continue;
+		}
+		if (found && strstr(text, "Call Trace:")) {
+			trace = true;
+			continue;
+		}
+		if (!trace || nframe == 3)
+			continue;
+		text += strspn(text, " ");
+		if (!strncmp(text, "</TASK>", 7) || !strncmp(text, "</IRQ>", 6)) {
+			trace = false;
+			continue;
+		}
+		/* Unreliable frames ("? "), markers ("<TASK>"). */
+		if (*text == '?' || *text == '<')
+			continue;
+		/* "fn+0x23/0x2b2": keep "fn+0x23". */
+		text[strcspn(text, "/ ")] = '\0';
+		if (!*text)
+			continue;
+		if (!nframe && alloc_frame(text)) {
+			/* The allocator frame nearest the function, so far. */
+			snprintf(frame[0], sizeof(frame[0]), "%s", text);
+			continue;
+		}
+		nframe = nframe ? 3 : 2;
+		snprintf(frame[nframe - 1], sizeof(frame[0]), "%s", text);
+	}
+	if (nframe) {
+		/* Names without offsets, but for the function itself. */
+		frame[0][strcspn(frame[0], "+")] = '\0';
+		frame[2][strcspn(frame[2], "+.")] = '\0';
+		snprintf(site, size, "%s: %s() in %s%s%s%s", fault,
+			 *frame[0] ? frame[0] : "?", frame[1],
+			 *frame[2] ? " <- " : "", frame[2],
+			 *frame[2] ? "()" : "");
+	}
+}
+
 static int open_fail_nth(int tid)
 {
 	char path[64];
@@ -300,8 +410,11 @@ static int open_fail_nth(int tid)
 	return open(path, O_RDWR | O_CLOEXEC);
 }
 
-/* Make one call with fault point @k armed (none if dry); record it. */
-static struct outcome *armed_call(int fnfd, int rfd, unsigned int k)
+/*
+ * Make one call with fault point @k armed (none if dry); record it, and
+ * locate the failure from the kernel log @kfd (-S).
+ */
+static struct outcome *armed_call(int fnfd, int rfd, int kfd, unsigned int k)
 {
 	struct outcome *o = &rep->out[rep->n];
 	char buf[32];
@@ -310,6 +423,9 @@ static struct outcome *armed_call(int fnfd, int rfd, unsigned int k)
 
 	o->k = k;
 	o->remaining = 1;
+	o->site[0] = '\0';
+	if (kfd >= 0 && lseek(kfd, 0, SEEK_END) < 0)
+		setup_failed("seeking /dev/kmsg", errno);
 	/* Nothing may allocate in this task between arming and the call. */
 	len = snprintf(buf, sizeof(buf), "%u", k);
 	if (fnfd >= 0 && pwrite(fnfd, buf, len, 0) != len)
@@ -326,6 +442,8 @@ static struct outcome *armed_call(int fnfd, int rfd, unsigned int k)
 		buf[got] = '\0';
 		o->remaining = strtoul(buf, NULL, 10);
 	}
+	if (kfd >= 0 && !o->remaining)
+		locate(kfd, o->site, sizeof(o->site));
 	ll_inc(&rep->n);
 	return o;
 }
@@ -343,7 +461,7 @@ static void __noreturn child_main(const struct config *cfg, unsigned int k)
 	static struct sibling sib[MAX_SIBLINGS];
 	unsigned int i, r, target;
 	pthread_attr_t attr;
-	int fnfd = -1, rfd;
+	int fnfd = -1, kfd = -1, rfd;
 	uint64_t t[4];
 
 	cur_k = k;
@@ -382,6 +500,11 @@ static void __noreturn child_main(const struct config *cfg, unsigned int k)
 		if (fnfd < 0)
 			setup_failed("fail-nth", errno);
 	}
+	if (opt_sites) {
+		kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (kfd < 0)
+			setup_failed("/dev/kmsg", errno);
+	}
 	ll_reg.probes = LL_PROBE_READ | LL_PROBE_READDIR;
 	snapshot(&before);
 	t[2] = ll_now_ns();
@@ -392,7 +515,7 @@ static void __noreturn child_main(const struct config *cfg, unsigned int k)
 		struct outcome *o;
 
 		cur_k = k;
-		o = armed_call(fnfd, rfd, k);
+		o = armed_call(fnfd, rfd, kfd, k);
 		snapshot(&after);
 		t[3] = ll_now_ns();
 		if (o->ret && o->err != ENOMEM)
@@ -492,6 +615,9 @@ static unsigned int run_child(const struct config *cfg, unsigned int k,
 			res->enomem++;
 		else
 			res->completed++;
+		if (opt_sites)
+			printf("failsweep: %s: k=%u: %s at %s\n", cfg_name, o->k,
+			       o->ret ? "ENOMEM" : "completed", o->site);
 	}
 	if (!rep->n || !WIFEXITED(status) ||
 	    (WEXITSTATUS(status) && !rep->deviations)) {
@@ -560,12 +686,13 @@ static void check_knobs(void)
 	static const char *const knobs[][2] = {
 		{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
 		{ "/sys/kernel/debug/fail_page_alloc/ignore-gfp-wait", "N" },
-		{ "/sys/kernel/debug/failslab/verbose", "0" },
-		{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+		{ "/sys/kernel/debug/failslab/verbose", "2" },
+		{ "/sys/kernel/debug/fail_page_alloc/verbose", "2" },
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(knobs); i++) {
+	/* Without -S, any verbose value does: only the sites need 2. */
+	for (i = 0; i < (opt_sites ? 4 : 2); i++) {
 		char buf[16] = "";
 		FILE *f = fopen(knobs[i][0], "r");
 
@@ -585,7 +712,7 @@ static void check_knobs(void)
 static void __noreturn usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-d SECONDS] [-k KMAX] [-T SECONDS] [-s N,N,...] [-E] [-D] [-v]\n"
+		"usage: %s [-d SECONDS] [-k KMAX] [-T SECONDS] [-s N,N,...] [-E] [-D] [-S] [-v]\n"
 		"  -d SECONDS  deadline for the whole sweep (%u)\n"
 		"  -k KMAX     highest k tried per configuration (%u)\n"
 		"  -T SECONDS  a child running longer is a hang (%u)\n"
@@ -594,6 +721,8 @@ static void __noreturn usage(const char *prog)
 		"              (negative control: the checks must catch it)\n"
 		"  -D          dry run: no fault injection, one call per\n"
 		"              configuration (checks the checks without fail-nth)\n"
+		"  -S          locate each failure from its stack trace in\n"
+		"              /dev/kmsg (needs the fault attributes' verbose at 2)\n"
 		"  -v          print each call's outcome and how long it took\n",
 		prog, opt_deadline, opt_kmax, opt_timeout, MAX_SIBLINGS,
 		opt_siblings);
@@ -617,7 +746,7 @@ int main(int argc, char *argv[])
 	char *end;
 	int opt, abi;
 
-	while ((opt = getopt(argc, argv, "d:k:T:s:EDv")) != -1) {
+	while ((opt = getopt(argc, argv, "d:k:T:s:EDSv")) != -1) {
 		switch (opt) {
 		case 'd':
 			opt_deadline = parse_uint(optarg, &end, argv[0]);
@@ -636,6 +765,9 @@ int main(int argc, char *argv[])
 			break;
 		case 'D':
 			opt_dry = true;
+			break;
+		case 'S':
+			opt_sites = true;
 			break;
 		case 'v':
 			opt_verbose = true;

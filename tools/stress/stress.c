@@ -30,12 +30,22 @@
  *               a few ms; a CLONE_VM process outside the thread group must
  *               stay unrestricted
  *   busy        siblings spinning in user space
+ *   seccomp     two siblings install seccomp filters with
+ *               SECCOMP_FILTER_FLAG_TSYNC in a loop; seccomp() waits for
+ *               cred_guard_mutex killably, so a TSYNC call that holds it
+ *               cannot reach such a sibling and must back off (after
+ *               1 s without progress) and retry
+ *
+ * Every scenario counts its slow calls (over 0.9 s: a call that backed off,
+ * or that waited for a stopped sibling).
  *
  * Output: one line per scenario, "stress: <scenario>: N iterations, D
  * deviations (...)", and each deviation on its own line. Exit status 0, 1 on
  * any deviation, 2 on a usage error, 3 when the kernel has no TSYNC.
  */
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -58,6 +68,7 @@ static bool opt_emulate;		/* -E: user-space broadcast instead */
 #define EXIT_STATUS 42		/* the exit scenario's exit_group() status */
 #define STACK_SIZE (256 * 1024)
 #define PROMPT_NS 10000000000ULL	/* exec, exit: ends within 10 s */
+#define SLOW_NS 900000000ULL	/* a call this long backed off or waited */
 
 /* What the exec'd image reports (exec scenario). */
 #define EXEC_RESTRICTED 10
@@ -72,6 +83,7 @@ static bool opt_emulate;		/* -E: user-space broadcast instead */
  * @calls: successful TSYNC calls.
  * @call_ns: their total duration.
  * @call_max_ns: the longest one.
+ * @slow: successful calls longer than SLOW_NS.
  * @events: scenario-specific count (threads created, signals, ...).
  * @window_ns: exec, exit: range of the disturbing sibling's delay.
  * @go_ns: exec, exit: when the caller entered the call.
@@ -87,6 +99,7 @@ struct report {
 	unsigned int calls;
 	uint64_t call_ns;
 	uint64_t call_max_ns;
+	unsigned int slow;
 	unsigned int events;
 	uint64_t window_ns;
 	uint64_t go_ns;
@@ -236,6 +249,8 @@ static int timed_tsync(int fd)
 	if (ret)
 		return err;
 	ll_inc(&rep->calls);
+	if (dt > SLOW_NS)
+		ll_inc(&rep->slow);
 	__atomic_add_fetch(&rep->call_ns, dt, __ATOMIC_SEQ_CST);
 	max = ll_load(&rep->call_max_ns);
 	while (dt > max &&
@@ -278,30 +293,43 @@ static const unsigned int call_probe[] = {
 	LL_PROBE_READ, LL_PROBE_WRITE, LL_PROBE_READDIR, LL_PROBE_TRUNCATE,
 };
 
+/*
+ * The caller's call number @c (from 0): handle one more right than the
+ * previous calls, then check every thread.
+ */
+static void calls_loop_one(unsigned int c)
+{
+	static unsigned int want;
+	unsigned int probe = call_probe[c % 4];
+	int fd, err;
+
+	if (!c) {
+		want = 0;
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+			setup_failed("PR_SET_NO_NEW_PRIVS");
+	}
+	fd = ll_ruleset(probe);
+	if (fd < 0)
+		setup_failed("ruleset");
+	/* Let the disturbance (re)start: checks pause the churn. */
+	ll_sleep_us(2000 + ll_rand() % 8000);
+	err = timed_tsync(fd);
+	close(fd);
+	if (err) {
+		deviation("call %u failed: %s", c + 1, strerror(err));
+		return;
+	}
+	want |= probe;
+	check_all(want);
+}
+
 /* The caller's loop: -c calls, each handling one more right, each checked. */
 static void calls_loop(void)
 {
-	unsigned int c, want = 0;
+	unsigned int c;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		setup_failed("PR_SET_NO_NEW_PRIVS");
-	for (c = 0; c < opt_calls; c++) {
-		unsigned int probe = call_probe[c % 4];
-		int fd = ll_ruleset(probe), err;
-
-		if (fd < 0)
-			setup_failed("ruleset");
-		/* Let the disturbance (re)start: checks pause the churn. */
-		ll_sleep_us(2000 + ll_rand() % 8000);
-		err = timed_tsync(fd);
-		close(fd);
-		if (err) {
-			deviation("call %u failed: %s", c + 1, strerror(err));
-			continue;
-		}
-		want |= probe;
-		check_all(want);
-	}
+	for (c = 0; c < opt_calls; c++)
+		calls_loop_one(c);
 }
 
 /* Helper processes: forked while the child is still single-threaded. */
@@ -840,6 +868,47 @@ static void run_busy(void)
 	calls_loop();
 }
 
+/* Scenario: seccomp. */
+
+#define SECCOMP_MAX_FILTERS 500	/* per iteration, far below the limit */
+
+static void *seccomp_main(void *arg)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	long ret;
+
+	join_registry();
+	for (;;) {
+		ll_poll();
+		if (ll_load(&rep->events) >= SECCOMP_MAX_FILTERS) {
+			ll_idle(10);
+			continue;
+		}
+		/* Every thread shares the filters: TSYNC cannot fail. */
+		ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			      SECCOMP_FILTER_FLAG_TSYNC, &prog);
+		if (ret)
+			deviation("seccomp(TSYNC) returned %ld: %s", ret,
+				  ret < 0 ? strerror(errno) : "thread not synced");
+		else
+			ll_inc(&rep->events);
+		ll_sleep_us(ll_rand() % 4000);
+	}
+	return NULL;
+}
+
+static void run_seccomp(void)
+{
+	spawn_idle(opt_threads);
+	spawn(seccomp_main, NULL);
+	spawn(seccomp_main, NULL);
+	ll_sleep_us(1000);
+	calls_loop();
+	if (!ll_load(&rep->events))
+		deviation("no seccomp filter installed");
+}
+
 static const struct scenario scenarios[] = {
 	{ "churn", run_churn, END_NORMAL, "threads created" },
 	{ "concurrent", run_concurrent, END_NORMAL, NULL },
@@ -850,6 +919,7 @@ static const struct scenario scenarios[] = {
 	{ "exit", run_exit, END_EXIT, NULL },
 	{ "vfork", run_vfork, END_NORMAL, "vforks" },
 	{ "busy", run_busy, END_NORMAL, NULL },
+	{ "seccomp", run_seccomp, END_NORMAL, "filters installed" },
 };
 
 #define NSCENARIOS ARRAY_SIZE(scenarios)
@@ -875,6 +945,7 @@ static void __noreturn child_main(void)
  * @calls: successful TSYNC calls.
  * @call_ns: their total duration.
  * @call_max_ns: the longest one.
+ * @slow: successful calls longer than SLOW_NS.
  * @events: sum of &report.events.
  * @outcome: exec: new images restricted, and not restricted.
  * @end_max_ns: exec, exit: longest time from the call to the process end.
@@ -886,6 +957,7 @@ struct totals {
 	unsigned int calls;
 	uint64_t call_ns;
 	uint64_t call_max_ns;
+	unsigned int slow;
 	unsigned long events;
 	unsigned int outcome[2];
 	uint64_t end_max_ns;
@@ -1006,6 +1078,7 @@ static unsigned int run_child(struct totals *t, uint64_t window_ns)
 	t->call_ns += rep->call_ns;
 	if (rep->call_max_ns > t->call_max_ns)
 		t->call_max_ns = rep->call_max_ns;
+	t->slow += rep->slow;
 	t->events += rep->events;
 	return dev;
 }
@@ -1041,10 +1114,10 @@ static void print_totals(const struct totals *t)
 	if (cur->end == END_EXIT)
 		snprintf(extra, sizeof(extra), ", max end %.1f ms",
 			 t->end_max_ns / 1e6);
-	printf("stress: %s: %u iterations, %u deviations (%u calls, mean %.2f ms, max %.2f ms%s)\n",
+	printf("stress: %s: %u iterations, %u deviations (%u calls, mean %.2f ms, max %.2f ms, %u over %.1f s%s)\n",
 	       cur->name, t->iterations, t->deviations, t->calls,
 	       t->calls ? t->call_ns / 1e6 / t->calls : 0.0,
-	       t->call_max_ns / 1e6, extra);
+	       t->call_max_ns / 1e6, t->slow, SLOW_NS / 1e9, extra);
 	fflush(stdout);
 }
 
