@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make mutant M=NAME: check that make stress's suite catches a known bug.
+# make mutant MUTANT=NAME: check that make stress's suite catches a known bug.
 # Applies tools/stress/mutants/NAME.patch to build/linux's working tree,
 # builds and boots the debug kernel with the stress suite (ll.suite=SUITE,
 # default: the allocation-failure sweep), then reverts the patch, whatever
@@ -8,8 +8,8 @@
 #
 # The next make stress rebuilds the debug kernel (incrementally).
 #
-# Environment: M (required), SUITE (stress,failsweep; default: failsweep),
-# and boot.sh's TIMEOUT, MEM, APPEND.
+# Environment: MUTANT (required; not M, which is kbuild's), SUITE
+# (stress,failsweep; default: failsweep), and boot.sh's TIMEOUT, MEM, APPEND.
 set -euo pipefail
 STEP=mutant
 # shellcheck source=scripts/lib.sh
@@ -20,17 +20,18 @@ list=
 for p in "$dir"/*.patch; do
 	[[ -e $p ]] && list+=" $(basename "$p" .patch)"
 done
-[[ -n ${M:-} ]] || die 2 "which mutant? make mutant M=NAME, one of:$list"
-patch=$dir/$M.patch
-[[ -f $patch ]] || die 2 "no mutant $M (tools/stress/mutants/): one of:$list"
+[[ -n ${MUTANT:-} ]] || die 2 "which mutant? make mutant MUTANT=NAME, one of:$list"
+name=$MUTANT
+patch=$dir/$name.patch
+[[ -f $patch ]] || die 2 "no mutant $name (tools/stress/mutants/): one of:$list"
 [[ -d $LINUX/.git ]] || die "$EX_TREE" "no kernel tree: run make tree first"
 git -C "$LINUX" diff --quiet HEAD ||
 	die "$EX_TREE" "build/linux has uncommitted changes: commit or stash them first"
 
 git -C "$LINUX" apply "$patch" ||
-	die "$EX_TREE" "$M.patch does not apply to build/linux any more: refresh it"
-trap 'git -C "$LINUX" apply -R "$patch" && info "reverted $M.patch"' EXIT
-info "applied $M.patch:"
+	die "$EX_TREE" "$name.patch does not apply to build/linux any more: refresh it"
+trap 'git -C "$LINUX" apply -R "$patch" && info "reverted $name.patch"' EXIT
+info "applied $name.patch:"
 grep '^[-+][^-+]' "$patch" >&2
 
 make -C "$TOP" --no-print-directory FLAVOUR=debug initramfs
@@ -41,7 +42,7 @@ MEM=${MEM:-4096} TIMEOUT=${TIMEOUT:-900} \
 rc=$?
 set -e
 case $rc in
-0) die "$EX_TEST" "mutant $M SURVIVED: the suite passed with the bug in" ;;
-"$EX_TEST") done_step "mutant $M caught: the suite failed, as it must" ;;
-*) die "$rc" "mutant $M: the boot failed with status $rc, not a verdict" ;;
+0) die "$EX_TEST" "mutant $name SURVIVED: the suite passed with the bug in" ;;
+"$EX_TEST") done_step "mutant $name caught: the suite failed, as it must" ;;
+*) die "$rc" "mutant $name: the boot failed with status $rc, not a verdict" ;;
 esac

@@ -12,7 +12,8 @@
  * the last call reached every thread. Scenarios:
  *
  *   churn       threads created and exiting during the calls, some created
- *               by short-lived threads themselves
+ *               by short-lived threads themselves; those created while a
+ *               call runs stay for the check that follows it
  *   concurrent  four threads call TSYNC at once, each handling its own
  *               right; every thread must end up with all four (a serial
  *               order of the calls)
@@ -128,6 +129,7 @@ static struct report *rep;
 static const struct scenario *cur;
 static int controller_tid;
 static unsigned int hold;	/* churn: no new threads while checking */
+static unsigned int calling;	/* TSYNC calls in progress */
 
 static void deviation(const char *fmt, ...)
 {
@@ -242,10 +244,12 @@ static int timed_tsync(int fd)
 	uint64_t t0, dt, max;
 	int ret, err;
 
+	ll_inc(&calling);
 	t0 = ll_now_ns();
 	ret = tsync(fd);
 	err = errno;
 	dt = ll_now_ns() - t0;
+	__atomic_sub_fetch(&calling, 1, __ATOMIC_SEQ_CST);
 	if (ret)
 		return err;
 	ll_inc(&rep->calls);
@@ -393,7 +397,9 @@ static bool churn_spawn(void)
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, STACK_SIZE);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&t, &attr, churn_leaf, NULL);
+	/* Created while a call runs: the leaf may have been missed by it. */
+	err = pthread_create(&t, &attr, churn_leaf,
+			     (void *)(uintptr_t)!!ll_load(&calling));
 	pthread_attr_destroy(&attr);
 	if (err) {
 		__atomic_sub_fetch(&churn_live, 1, __ATOMIC_SEQ_CST);
@@ -403,10 +409,16 @@ static bool churn_spawn(void)
 	return true;
 }
 
-/* A short-lived thread; one in four creates another one. */
+/*
+ * A short-lived thread; one in four creates another one. A thread created
+ * while a call was running stays until it answered the check that follows
+ * (at most 2 s): a call that missed it must not get away with it.
+ */
 static void *churn_leaf(void *arg)
 {
-	unsigned int i, n = ll_rand() % 200;
+	unsigned int i, n = ll_rand() % 200, born = ll_load(&ll_reg.gen);
+	bool witness = arg || ll_load(&calling);
+	uint64_t until = ll_now_ns() + 2000000000ULL;
 
 	if (!ll_register()) {
 		ll_poll();
@@ -416,6 +428,10 @@ static void *churn_leaf(void *arg)
 			ll_poll();
 			sched_yield();
 		}
+		while (witness && ll_now_ns() < until &&
+		       (ll_load(&ll_reg.gen) == born ||
+			ll_load(&ll_self->gen) != ll_load(&ll_reg.gen)))
+			ll_idle(1);
 		ll_poll();
 		ll_unregister();
 	}
