@@ -886,21 +886,27 @@ static void run_busy(void)
 
 /* Scenario: seccomp. */
 
-#define SECCOMP_MAX_FILTERS 500	/* per iteration, far below the limit */
+/*
+ * Filters per seccomp thread and iteration: each may cost a call a 1 s
+ * back-off, and an iteration must end well within -T.
+ */
+#define SECCOMP_FILTERS 6
 
 static void *seccomp_main(void *arg)
 {
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	unsigned int n = 0;
 	long ret;
 
 	join_registry();
 	for (;;) {
 		ll_poll();
-		if (ll_load(&rep->events) >= SECCOMP_MAX_FILTERS) {
+		if (n == SECCOMP_FILTERS) {
 			ll_idle(10);
 			continue;
 		}
+		n++;
 		/* Every thread shares the filters: TSYNC cannot fail. */
 		ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			      SECCOMP_FILTER_FLAG_TSYNC, &prog);
@@ -909,7 +915,8 @@ static void *seccomp_main(void *arg)
 				  ret < 0 ? strerror(errno) : "thread not synced");
 		else
 			ll_inc(&rep->events);
-		ll_sleep_us(ll_rand() % 4000);
+		/* Spread over the iteration's calls. */
+		ll_sleep_us(ll_rand() % 20000);
 	}
 	return NULL;
 }
