@@ -32,10 +32,10 @@
  *               stay unrestricted
  *   busy        siblings spinning in user space
  *   seccomp     two siblings install seccomp filters with
- *               SECCOMP_FILTER_FLAG_TSYNC in a loop; seccomp() waits for
- *               cred_guard_mutex killably, so a TSYNC call that holds it
- *               cannot reach such a sibling and must back off (after
- *               1 s without progress) and retry
+ *               SECCOMP_FILTER_FLAG_TSYNC now and then; seccomp() waits
+ *               for cred_guard_mutex killably, which TWA_SIGNAL does not
+ *               interrupt: a TSYNC call that held that mutex could not
+ *               reach such a sibling (calls took seconds, "over 0.9 s")
  *
  * Every scenario counts its slow calls (over 0.9 s: a call that backed off,
  * or that waited for a stopped sibling).
@@ -887,8 +887,9 @@ static void run_busy(void)
 /* Scenario: seccomp. */
 
 /*
- * Filters per seccomp thread and iteration: each may cost a call a 1 s
- * back-off, and an iteration must end well within -T.
+ * Filters per seccomp thread and iteration: each could cost a call a 1 s
+ * back-off when TSYNC held cred_guard_mutex; an iteration must end well
+ * within -T even then.
  */
 #define SECCOMP_FILTERS 6
 
