@@ -141,17 +141,14 @@ static int setup_err;
 
 static void deviation(const char *fmt, ...)
 {
-	unsigned int n = ll_inc(&rep->deviations);
-	char buf[256];
+	char prefix[128];
 	va_list ap;
 
-	if (n > rep->quota)
-		return;
+	snprintf(prefix, sizeof(prefix), "failsweep: %s: deviation at k=%u: ",
+		 cfg_name, cur_k);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	ll_vdeviation(&rep->deviations, rep->quota, prefix, fmt, ap);
 	va_end(ap);
-	printf("failsweep: %s: deviation at k=%u: %s\n", cfg_name, cur_k, buf);
-	fflush(stdout);
 }
 
 static void __noreturn setup_failed(const char *what, int err)

@@ -133,17 +133,13 @@ static unsigned int calling;	/* TSYNC calls in progress */
 
 static void deviation(const char *fmt, ...)
 {
-	unsigned int n = ll_inc(&rep->deviations);
-	char buf[256];
+	char prefix[64];
 	va_list ap;
 
-	if (n > rep->quota)
-		return;
+	snprintf(prefix, sizeof(prefix), "stress: %s: deviation: ", cur->name);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	ll_vdeviation(&rep->deviations, rep->quota, prefix, fmt, ap);
 	va_end(ap);
-	printf("stress: %s: deviation: %s\n", cur->name, buf);
-	fflush(stdout);
 }
 
 static void __noreturn setup_failed(const char *what)

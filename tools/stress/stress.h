@@ -132,6 +132,24 @@ static __thread struct ll_slot *ll_self;
 #define ll_store(p, v) __atomic_store_n(p, v, __ATOMIC_SEQ_CST)
 #define ll_inc(p) __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST)
 
+/*
+ * Count a deviation in @count (shared between processes); print it, after
+ * @prefix, if fewer than @quota were counted before.
+ */
+static inline __maybe_unused void ll_vdeviation(unsigned int *count,
+						unsigned int quota,
+						const char *prefix,
+						const char *fmt, va_list ap)
+{
+	char buf[256];
+
+	if (ll_inc(count) > quota)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	printf("%s%s\n", prefix, buf);
+	fflush(stdout);
+}
+
 static inline int ll_gettid(void)
 {
 	return syscall(SYS_gettid);
