@@ -57,6 +57,7 @@ bench: initramfs
 	@$(MAKE) --no-print-directory FLAVOUR=base initramfs
 	@$(S)/bench.sh
 check: tree
+	@$(S)/config.sh test
 	@$(S)/check.sh
 export:
 	@$(S)/export.sh

@@ -84,7 +84,7 @@ report kernel-doc "$(grep -c . "$log" || true)" "$log"
 
 # sparse and W=1, on the test kernel's objects
 obj=$BUILD/obj-test
-[[ -f $obj/.config ]] || die "$EX_CONFIG" "no test kernel config; run 'make config'"
+[[ -f $obj/.config ]] || die "$EX_CONFIG" "no test kernel config; run 'make config' (make check does)"
 log=$out/sparse-w1.log
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # C=2 checks every file, compiled or not; touching makes W=1 see them all.
