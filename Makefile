@@ -20,7 +20,7 @@ help:
 ## make test                run the Landlock kselftests (TESTS="a b" REPEAT=N)
 ## make exec PROG=f ARGS=.. run your own static binary in the guest as root
 ## make stress              debug kernel: selftests, stress suite, fault sweep
-## make mutant MUTANT=NAME  break the series on purpose: make stress must fail
+## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
 ## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
 ## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck
 ## make export              write build/linux's commits back to patches/
@@ -52,7 +52,7 @@ stress:
 	@$(MAKE) --no-print-directory FLAVOUR=debug initramfs
 	@$(S)/stress.sh
 mutant:
-	@MUTANT=$(MUTANT) SUITE=$(SUITE) $(S)/mutant.sh
+	@MUTANT=$(MUTANT) SUITE=$(SUITE) FLAVOUR=$(MUTANT_FLAVOUR) $(S)/mutant.sh
 bench: initramfs
 	@$(MAKE) --no-print-directory FLAVOUR=base initramfs
 	@$(S)/bench.sh

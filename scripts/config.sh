@@ -36,6 +36,15 @@ make -s -C "$LINUX" O="$obj" olddefconfig >>"$obj/config.log" 2>&1 ||
 	die "$EX_CONFIG" "make olddefconfig failed (see $obj/config.log)"
 
 # Every requested symbol must have the requested value after olddefconfig.
+# A later fragment overrides an earlier one (as merge_config.sh does): only
+# the last request for a symbol counts.
+awk '{ sym = $0 }
+	/^CONFIG_[A-Za-z0-9_]+=/ { sub(/=.*/, "", sym) }
+	/^# CONFIG_[A-Za-z0-9_]+ is not set/ { sym = $2 }
+	sym != $0 { last[sym] = NR }
+	{ line[NR] = $0; key[NR] = sym }
+	END { for (i = 1; i <= NR; i++) if (key[i] != line[i] && last[key[i]] == i) print line[i] }' \
+	"$obj/requested.config" >"$obj/requested.effective"
 bad=0
 while IFS= read -r line; do
 	case $line in
@@ -56,10 +65,10 @@ while IFS= read -r line; do
 		printf 'config: %s: requested %s, got %s\n' "$sym" "$want" "$got" >&2
 		bad=$((bad + 1))
 	fi
-done <"$obj/requested.config"
+done <"$obj/requested.effective"
 if [[ $bad -gt 0 ]]; then
 	rm -f "$obj/.config-stamp"
 	die "$EX_CONFIG" "$bad requested symbol(s) missing from the $flavour config (dependencies? see $obj/requested.config)"
 fi
 echo "$stamp" >"$obj/.config-stamp"
-done_step "$flavour: $(grep -c '^CONFIG_' "$obj/requested.config") requested symbols all set ($obj/.config)"
+done_step "$flavour: $(grep -c '^CONFIG_' "$obj/requested.effective") requested symbols all set ($obj/.config)"

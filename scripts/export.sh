@@ -18,7 +18,10 @@ untracked=$(git -C "$LINUX" status --porcelain | grep '^??' || true)
 n=$(git -C "$LINUX" rev-list --count "$BASE_TAG..HEAD")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Per-patch changes between versions are git notes (see tree.sh), written
+# below each patch's "---" line.
 git -C "$LINUX" format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
+	--subject-prefix="PATCH v$SERIES_VERSION" --notes \
 	--cover-letter -o "$tmp" "$BASE_TAG..HEAD"
 find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
 mkdir -p "$TOP/patches"

@@ -1,7 +1,8 @@
 # Tell apart, in a serial console log, the stack traces that fault injection
 # prints on request (fail_dump() with verbose=2, as make stress sets it to
 # locate each injected failure) from the stack traces of kernel reports.
-# Such a trace's first two reliable frames are dump_stack_lvl() and
+# Such a trace's first reliable frames are the stack dumper's
+# (dump_stack_lvl(), and dump_stack() or fail_dump() unless inlined), then
 # should_fail_ex(); it starts at its "CPU: ... Comm:" header (or at "Call
 # Trace:") and ends at "</TASK>".
 #
@@ -68,10 +69,13 @@ nheld {
 	frame = text
 	sub(/^ +/, "", frame)
 	if (frame ~ /^[a-zA-Z_][a-zA-Z0-9_.]*\+0x/) {
-		frames[++nframes] = frame
-		if (nframes == 2)
-			decide(frames[1] ~ /^dump_stack_lvl\+/ &&
-			       frames[2] ~ /^should_fail_ex\+/)
+		# The trace's first reliable frames are the stack dumper's
+		# (which of dump_stack(), fail_dump() ... show up depends on
+		# inlining), then should_fail_ex(): decide at the first frame
+		# that is not the dumper's.
+		nframes++
+		if (frame !~ /^(dump_stack|dump_stack_lvl|show_stack|fail_dump)\+/)
+			decide(nframes > 1 && frame ~ /^should_fail_ex\+/)
 	} else if (frame ~ /^<\/(TASK|IRQ)>/ || nheld > 200) {
 		decide(0)
 	}

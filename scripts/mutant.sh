@@ -1,15 +1,25 @@
 #!/usr/bin/env bash
-# make mutant MUTANT=NAME: check that make stress's suite catches a known bug.
+# make mutant MUTANT=NAME: check that the test suite catches a known bug.
 # Applies tools/stress/mutants/NAME.patch to build/linux's working tree,
-# builds and boots the debug kernel with the stress suite (ll.suite=SUITE,
-# default: the allocation-failure sweep), then reverts the patch, whatever
-# happened. Succeeds only if the suite FAILED: a mutant that survives means
-# the suite cannot see that bug.
+# builds and boots the kernel flavour the mutant names, runs the suite it
+# names, then reverts the patch, whatever happened. Succeeds only if the
+# suite FAILED: a mutant that survives means the suite cannot see that bug.
 #
-# The next make stress rebuilds the debug kernel (incrementally).
+# Each mutant's header says what catches it:
+#   Flavour: test|debug      the kernel to build (default: debug)
+#   Suite: NAME[,NAME]       debug: ll.suite of the stress boot (stress,
+#                            failsweep; default: failsweep); test: the
+#                            selftest binaries to run (TESTS)
+#   Repeat: N                test: run the binaries N times in one boot;
+#                            every repetition must fail (default: 3)
+# The environment (FLAVOUR, SUITE, REPEAT) overrides the header.
 #
-# Environment: MUTANT (required; not M, which is kbuild's), SUITE
-# (stress,failsweep; default: failsweep), and boot.sh's TIMEOUT, MEM, APPEND.
+# make mutant with MUTANT=all runs every mutant in turn.
+#
+# The next make test or make stress rebuilds the kernel (incrementally).
+#
+# Environment: MUTANT (required; not M, which is kbuild's), FLAVOUR, SUITE,
+# REPEAT, and boot.sh's TIMEOUT, MEM, APPEND.
 set -euo pipefail
 STEP=mutant
 # shellcheck source=scripts/lib.sh
@@ -20,7 +30,16 @@ list=
 for p in "$dir"/*.patch; do
 	[[ -e $p ]] && list+=" $(basename "$p" .patch)"
 done
-[[ -n ${MUTANT:-} ]] || die 2 "which mutant? make mutant MUTANT=NAME, one of:$list"
+[[ -n ${MUTANT:-} ]] || die 2 "which mutant? make mutant MUTANT=NAME, one of:$list (or all)"
+if [[ $MUTANT == all ]]; then
+	failed=
+	for name in $list; do
+		MUTANT=$name "$0" || failed+=" $name"
+	done
+	[[ -z $failed ]] || die "$EX_TEST" "not caught:$failed"
+	done_step "every mutant caught:$list"
+	exit 0
+fi
 name=$MUTANT
 patch=$dir/$name.patch
 [[ -f $patch ]] || die 2 "no mutant $name (tools/stress/mutants/): one of:$list"
@@ -28,21 +47,52 @@ patch=$dir/$name.patch
 git -C "$LINUX" diff --quiet HEAD ||
 	die "$EX_TREE" "build/linux has uncommitted changes: commit or stash them first"
 
+# header KEY: the value of "KEY: value" in the patch's description.
+header() {
+	sed -n "/^diff --git/q; s/^$1: *//p" "$patch" | head -1
+}
+flavour=${FLAVOUR:-$(header Flavour)}
+flavour=${flavour:-debug}
+suite=${SUITE:-$(header Suite)}
+repeat=${REPEAT:-$(header Repeat)}
+case $flavour in
+test) suite=${suite:-tsync_test} repeat=${repeat:-3} ;;
+debug) suite=${suite:-failsweep} ;;
+*) die 2 "$name.patch: Flavour must be test or debug, not $flavour" ;;
+esac
+
 git -C "$LINUX" apply "$patch" ||
 	die "$EX_TREE" "$name.patch does not apply to build/linux any more: refresh it"
 trap 'git -C "$LINUX" apply -R "$patch" && info "reverted $name.patch"' EXIT
-info "applied $name.patch:"
+info "applied $name.patch ($flavour kernel, suite: $suite${repeat:+, $repeat run(s)}):"
 grep '^[-+][^-+]' "$patch" >&2
 
-make -C "$TOP" --no-print-directory FLAVOUR=debug initramfs
+make -C "$TOP" --no-print-directory FLAVOUR="$flavour" initramfs
 set +e
-MEM=${MEM:-4096} TIMEOUT=${TIMEOUT:-900} \
-	APPEND="ll.suite=${SUITE:-failsweep} ${APPEND:-}" \
-	"$TOP/scripts/boot.sh" debug stress
+if [[ $flavour == test ]]; then
+	LOG=$BUILD/logs/mutant-$name.log TESTS=${suite//,/ } REPEAT=$repeat \
+		"$TOP/scripts/boot.sh" test test
+else
+	MEM=${MEM:-4096} TIMEOUT=${TIMEOUT:-900} \
+		APPEND="ll.suite=$suite ${APPEND:-}" \
+		LOG=$BUILD/logs/mutant-$name.log "$TOP/scripts/boot.sh" debug stress
+fi
 rc=$?
 set -e
 case $rc in
 0) die "$EX_TEST" "mutant $name SURVIVED: the suite passed with the bug in" ;;
-"$EX_TEST") done_step "mutant $name caught: the suite failed, as it must" ;;
+"$EX_TEST") ;;
 *) die "$rc" "mutant $name: the boot failed with status $rc, not a verdict" ;;
 esac
+if [[ $flavour == test ]]; then
+	# Every repetition must have failed: count the binaries' KTAP totals
+	# lines that report a failure.
+	log=$BUILD/logs/mutant-$name.log
+	runs=$(grep -cE 'Totals: pass:[0-9]+ fail:[0-9]+' "$log" || true)
+	bad=$(grep -cE 'Totals: pass:[0-9]+ fail:[1-9]' "$log" || true)
+	[[ $runs -gt 0 && $bad -eq $runs ]] ||
+		die "$EX_TEST" "mutant $name caught in only $bad of $runs run(s) (log: ${log#"$TOP"/})"
+	done_step "mutant $name caught: $bad of $runs run(s) of $suite failed, as they must"
+else
+	done_step "mutant $name caught: the suite failed, as it must"
+fi

@@ -75,16 +75,32 @@ ignores every top-level entry, is removed."
 	mv "$tmp" "$LINUX"
 }
 
+# patch_notes FILE: the "Notes:" that git format-patch --notes wrote below
+# the "---" line of FILE (per-patch changes between versions), unindented.
+patch_notes() {
+	awk '!cut && /^---$/ { cut = 1; next }
+		cut == 1 && /^Notes:$/ { cut = 2; next }
+		cut == 1 && NF { exit }
+		cut == 2 && /^ [^ ]/ { exit }
+		cut == 2 { sub(/^    /, ""); print }' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
 apply_series() {
-	local p n=0
+	local p n=0 notes
 
 	git -C "$LINUX" checkout -q -B series "$BASE_TAG"
+	# git am drops what is below "---": keep each patch's notes as a git
+	# note on its commit, carried along by amend and rebase, so that
+	# make export writes them back.
+	git -C "$LINUX" config notes.rewriteRef refs/notes/commits
 	while read -r p; do
 		if ! git -C "$LINUX" am -q "$p" 2>"$BUILD/am.log"; then
 			cat "$BUILD/am.log" >&2
 			git -C "$LINUX" am --abort 2>/dev/null || true
 			die "$EX_TREE" "patch does not apply: patches/${p##*/} (see the files named above)"
 		fi
+		notes=$(patch_notes "$p")
+		[[ -z $notes ]] || git -C "$LINUX" notes add -f -m "$notes" HEAD
 		n=$((n + 1))
 	done < <(series)
 	echo "$n"
