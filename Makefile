@@ -45,7 +45,7 @@ run: initramfs
 boot-info: initramfs
 	@$(S)/boot.sh $(FLAVOUR) info
 test: initramfs
-	@$(S)/boot.sh $(FLAVOUR) test
+	@$(S)/test.sh $(FLAVOUR)
 exec: initramfs
 	@$(S)/exec.sh $(FLAVOUR) "$(PROG)" "$(ARGS)"
 stress:

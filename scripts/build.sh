@@ -26,6 +26,9 @@ stamp=$({
 	git -C "$LINUX" rev-parse HEAD
 	git -C "$LINUX" diff HEAD
 	git -C "$LINUX" status --porcelain
+	# New files (a new selftest, say) count by their content.
+	git -C "$LINUX" ls-files -z --others --exclude-standard |
+		(cd "$LINUX" && xargs -0 -r sha256sum)
 	cat "$obj/.config"
 } | sha256sum | cut -d' ' -f1)
 if [[ -f $obj/.build-stamp && $(cat "$obj/.build-stamp") == "$stamp" &&
