@@ -101,9 +101,14 @@ case ",$suite," in *,failsweep,*)
 
 	# The sweep must have reached the preparation path: the caller's two
 	# kvmalloc()s, the work items (get_batch()) and the set of reached
-	# threads (grow_reached()), inlined or not into sync_siblings(); and
-	# a sibling's prepare_creds() in its work item.
-	check_site caller 2 'kvmalloc.* in (sync_siblings|get_batch|grow_reached)\+'
+	# threads (grow_reached()), and its two kmalloc()s, the lock of the
+	# process (get_process_lock()) and the state of the attempt
+	# (alloc_shared()), inlined or not into sync_siblings() and
+	# landlock_restrict_sibling_threads(); and a sibling's prepare_creds()
+	# in its work item.
+	tsync_fns='landlock_restrict_sibling_threads|sync_siblings'
+	check_site caller 2 "kvmalloc.* in ($tsync_fns|get_batch|grow_reached)\\+"
+	check_site caller 2 "kmalloc_cache.* in ($tsync_fns|get_process_lock|alloc_shared)\\+"
 	check_site sibling 1 ' in prepare_creds\+.* <- sync_sibling\('
 	;;
 esac
