@@ -20,12 +20,13 @@ help:
 ## make test                run the Landlock kselftests (TESTS="a b" REPEAT=N)
 ## make exec PROG=f ARGS=.. run your own static binary in the guest as root
 ## make stress              debug kernel: selftests, stress suite, fault sweep
+##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
 ## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
 ## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck
 ## make export              write build/linux's commits back to patches/
 ## make mbox                mail files for git send-email (nothing is sent)
-## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug)
+## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug|kcsan)
 
 deps:
 	@$(S)/deps.sh
@@ -48,9 +49,10 @@ test: initramfs
 	@$(S)/test.sh $(FLAVOUR)
 exec: initramfs
 	@$(S)/exec.sh $(FLAVOUR) "$(PROG)" "$(ARGS)"
+STRESS_FLAVOUR := $(if $(filter kcsan,$(FLAVOUR)),kcsan,debug)
 stress:
-	@$(MAKE) --no-print-directory FLAVOUR=debug initramfs
-	@$(S)/stress.sh
+	@$(MAKE) --no-print-directory FLAVOUR=$(STRESS_FLAVOUR) initramfs
+	@$(S)/stress.sh $(STRESS_FLAVOUR)
 mutant:
 	@MUTANT=$(MUTANT) SUITE=$(SUITE) FLAVOUR=$(MUTANT_FLAVOUR) $(S)/mutant.sh
 bench: initramfs

@@ -26,7 +26,7 @@ initrd=$BUILD/initramfs-$flavour.cpio.gz
 [[ -f $initrd ]] || die "$EX_BUILD" "no initramfs at $initrd; run 'make initramfs'"
 
 case $flavour in
-debug) def_timeout=2400 def_mem=4096 ;;
+debug | kcsan) def_timeout=2400 def_mem=4096 ;;
 *) def_timeout=1200 def_mem=2048 ;;
 esac
 timeout=${TIMEOUT:-$def_timeout}
@@ -65,7 +65,7 @@ append="console=ttyS0 loglevel=5 panic=-1 oops=panic rdinit=/init ll.mode=$mode"
 # KASAN then places the shadow of every direct-map address wrongly and reports
 # a "wild-memory-access" in handle_edge_irq() during early boot (2 boots in
 # ~12 here). Nothing to do with Landlock; no5lvl closes the window.
-[[ $flavour != debug ]] || append+=" kmemleak=on no5lvl"
+[[ $flavour != debug && $flavour != kcsan ]] || append+=" kmemleak=on no5lvl"
 append+=" ${APPEND:-}"
 
 mkdir -p "$BUILD/logs"

@@ -3,7 +3,7 @@
 # + the Landlock selftests' own config (+ the debug fragment for the debug
 # kernel), then check that every requested symbol landed.
 #
-# Usage: config.sh [test|debug|base]
+# Usage: config.sh [test|debug|kcsan|base]
 set -euo pipefail
 STEP=config
 # shellcheck source=scripts/lib.sh
@@ -14,7 +14,10 @@ obj=$BUILD/obj-$flavour
 [[ -d $LINUX ]] || die "$EX_CONFIG" "no tree; run 'make tree'"
 use_flavour "$flavour"
 fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/landlock/config")
-[[ $flavour != debug ]] || fragments+=("$TOP/config/debug-x86_64.config")
+case $flavour in
+debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
+kcsan) fragments+=("$TOP/config/debug-x86_64.config" "$TOP/config/kcsan-x86_64.config") ;;
+esac
 
 # Regenerate only when a fragment or the tree's Kconfig files changed.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)-$(git -C "$LINUX" rev-parse HEAD)

@@ -53,7 +53,7 @@ info() {
 # benchmark's no-regression check.
 use_flavour() {
 	case $1 in
-	test | debug) ;;
+	test | debug | kcsan) ;;
 	base)
 		if [[ ! -d $BUILD/linux-base ]]; then
 			git -C "$LINUX" worktree add -q --detach "$BUILD/linux-base" "$BASE_TAG" ||
@@ -61,7 +61,7 @@ use_flavour() {
 		fi
 		LINUX=$BUILD/linux-base
 		;;
-	*) die "$EX_CONFIG" "unknown flavour '$1' (test, debug or base)" ;;
+	*) die "$EX_CONFIG" "unknown flavour '$1' (test, debug, kcsan or base)" ;;
 	esac
 }
 

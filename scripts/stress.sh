@@ -8,6 +8,8 @@
 # "N passed, N failed": kselftest cases plus stress scenarios and sweep
 # configurations, a boot that failed without a failing unit counting as one.
 #
+# Usage: stress.sh [debug|kcsan]
+#
 # Environment: STRESS_ITER (iterations per scenario), STRESS_TIME (seconds
 # for all scenarios), SWEEP_TIME (seconds for the sweep), TIMEOUT (outer
 # timeout of each boot, s; default 1500 for the selftests, 900 for the
@@ -65,13 +67,14 @@ boot() {
 	info "($name) $p passed, $f failed (boot.sh status $rc)"
 }
 
+flavour=${1:-debug}
 boot selftests "TIMEOUT=${TIMEOUT:-1500}" \
-	"TEST_TIMEOUT=${TEST_TIMEOUT:-1200}" -- debug test
+	"TEST_TIMEOUT=${TEST_TIMEOUT:-1200}" -- "$flavour" test
 boot stress "MEM=${MEM:-4096}" "TIMEOUT=${TIMEOUT:-900}" \
 	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-150} ll.sweep_time=${SWEEP_TIME:-150} ${APPEND:-}" \
-	-- debug stress
+	-- "$flavour" stress
 
-done_step "debug kernel: selftests, stress scenarios, allocation-failure sweep ($skipped selftest cases skipped)"
+done_step "$flavour kernel: selftests, stress scenarios, allocation-failure sweep ($skipped selftest cases skipped)"
 echo "$passed passed, $failed failed"
 [[ $vm_failed -eq 0 ]] || exit "$EX_VM"
 [[ $failed -eq 0 ]] || exit "$EX_TEST"
