@@ -8,7 +8,23 @@
 SHELL := /bin/bash
 S := scripts
 FLAVOUR ?= test
-export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND
+export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
+
+# The options are checked on the host (scripts/options.sh) as soon as make
+# reads its goals: before any prerequisite builds or boots, with -n or -j
+# too. Make 4.3's $(shell) does not see command-line variables: they are
+# passed explicitly, shell-quoted.
+OPTION_GOALS := config build initramfs run boot-info test exec stress mutant bench mbox
+OPTIONS := FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
+	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF
+ifneq ($(filter $(OPTION_GOALS),$(MAKECMDGOALS)),)
+shq = '$(subst ','\'',$(1))'
+ifneq ($(shell $(foreach v,$(OPTIONS),$(v)=$(call shq,$($(v)))) \
+	FLAVOUR_ORIGIN=$(call shq,$(origin FLAVOUR)) \
+	$(S)/options.sh $(filter $(OPTION_GOALS),$(MAKECMDGOALS)) >&2 && echo ok),ok)
+$(error invalid option(s), see above)
+endif
+endif
 
 .PHONY: help deps fetch tree config build initramfs run test exec boot-info \
 	stress mutant bench check export mbox clean distclean
@@ -23,9 +39,11 @@ help:
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
 ## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
-## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck
+## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck,
+##                          the man-pages series on Debian's page (groff, mandoc)
 ## make export              write build/linux's commits back to patches/
-## make mbox                mail files for git send-email (nothing is sent)
+## make mbox                mail files for git send-email (nothing is sent), both series
+##                          (FROM='Name <addr>': as that sender; SIGNOFF=1: + their sign-off)
 ## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug|kcsan)
 
 deps:

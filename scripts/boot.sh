@@ -19,6 +19,9 @@ STEP=boot
 flavour=${1:-test}
 mode=${2:-test}
 extra=${3:-}
+# The options (TESTS, REPEAT, TIMEOUT, MEM, ...), before anything boots;
+# make checks them earlier still, before it builds.
+FLAVOUR=$flavour "$TOP/scripts/options.sh" boot || exit 1
 obj=$BUILD/obj-$flavour
 kernel=$obj/arch/x86/boot/bzImage
 initrd=$BUILD/initramfs-$flavour.cpio.gz

@@ -6,6 +6,8 @@
 #   sparse (C=2) and W=1 on security/landlock
 #   coccicheck on security/landlock
 #   ShellCheck on the project's shell scripts
+#   the man-pages series applied to Debian's page, groff and mandoc on the
+#   result (scripts/check-man.sh)
 set -euo pipefail
 STEP=check
 # shellcheck source=scripts/lib.sh
@@ -15,12 +17,7 @@ out=$BUILD/check
 mkdir -p "$out"
 failed=0
 report() {
-	local tool=$1 count=$2 log=$3
-	printf '%-12s %3d finding(s)  (%s)\n' "$tool:" "$count" "${log#"$TOP"/}"
-	if [[ $count -gt 0 ]]; then
-		sed 's/^/    /' "$log" | head -40
-		failed=1
-	fi
+	report_findings "$@" || failed=1
 }
 
 mapfile -t patches < <(find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' | sort)
@@ -81,6 +78,15 @@ for f in "${files[@]}"; do
 	comm -23 "$out/kd.a" "$out/kd.b" >>"$log"
 done
 report kernel-doc "$(grep -c . "$log" || true)" "$log"
+
+# The man-pages series: applies to Debian's page, lints clean.
+rc=0
+"$TOP/scripts/check-man.sh" || rc=$?
+case $rc in
+0) ;;
+1) failed=1 ;;
+*) exit "$rc" ;;
+esac
 
 # sparse and W=1, on the test kernel's objects
 obj=$BUILD/obj-test

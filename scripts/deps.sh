@@ -33,6 +33,9 @@ needs=(
 	codespell:codespell
 	coccinelle:spatch
 	gnuplot-nox:gnuplot
+	manpages-dev:/usr/share/man/man2/landlock_restrict_self.2.gz
+	groff-base:groff
+	mandoc:mandoc
 )
 
 missing=()

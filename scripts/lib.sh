@@ -69,3 +69,34 @@ use_flavour() {
 jobs() {
 	nproc 2>/dev/null || echo 2
 }
+
+# report_findings TOOL COUNT LOG: make check's line for one tool, with its
+# count of findings and, if any, the first 40 lines of its log. Returns 1 if
+# the tool found anything.
+report_findings() {
+	local tool=$1 count=$2 log=$3
+	printf '%-12s %3d finding(s)  (%s)\n' "$tool:" "$count" "${log#"$TOP"/}"
+	[[ $count -gt 0 ]] || return 0
+	sed 's/^/    /' "$log" | head -40
+	return 1
+}
+
+# The page that the man-pages series (patches/man-pages/) changes, and the
+# text it is written against: man-pages 6.03, as Debian 12 ships it in
+# manpages-dev.
+MANPAGE=man2/landlock_restrict_self.2
+MANPAGE_DEBIAN=/usr/share/man/$MANPAGE.gz
+
+# manpages_tree DIR: make DIR a git repository laid out as man-pages' tree
+# (man2/landlock_restrict_self.2), holding Debian's page as its one commit.
+manpages_tree() {
+	local dir=$1
+	[[ -f $MANPAGE_DEBIAN ]] ||
+		die "$EX_DEPS" "$MANPAGE_DEBIAN not found; run 'make deps' (Debian package manpages-dev)"
+	mkdir -p "$dir/${MANPAGE%/*}"
+	gzip -dc "$MANPAGE_DEBIAN" >"$dir/$MANPAGE"
+	git -C "$dir" init -q
+	git -C "$dir" add "$MANPAGE"
+	git -C "$dir" -c user.name=base -c user.email=base@localhost \
+		commit -q -m "$MANPAGE of man-pages 6.03 (Debian's manpages-dev)"
+}

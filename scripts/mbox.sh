@@ -2,25 +2,50 @@
 # Turn the series into mail files that git send-email can post, and show what
 # it would send. Nothing is ever sent.
 #
-#   - one mail per patches/NNNN-*.patch (0000-cover-letter.patch included) in
-#     build/mbox/, every one addressed to the whole series' recipients from
-#     get_maintainer.pl (maintainers in To:, reviewers and lists in Cc:), so
-#     that each reviewer gets the whole thread; To:/Cc: already in the files
-#     are replaced;
-#   - a base-commit: trailer (git format-patch --base) checked against the
-#     base tag, or added to the first mail when no file has one;
-#   - each mail applied in order with git am onto the base tag, in a scratch
-#     sparse clone (build/linux is only read);
-#   - git send-email --dry-run on the result.
+#   - the kernel series: one mail per patches/NNNN-*.patch (0000-cover-letter
+#     included) in build/mbox/, every one addressed to the whole series'
+#     recipients from get_maintainer.pl (maintainers in To:, reviewers and
+#     lists in Cc:), so that each reviewer gets the whole thread; To:/Cc:
+#     already in the files are replaced; a base-commit: trailer (git
+#     format-patch --base) checked against the base tag, or added to the
+#     first mail when no file has one; each mail applied in order with git
+#     am onto the base tag, in a scratch sparse clone (build/linux is only
+#     read);
+#   - the man-pages series: one mail per patches/man-pages/NNNN-*.patch in
+#     build/mbox/man-pages/, addressed as man-pages' CONTRIBUTING asks (to
+#     its maintainer, Alejandro Colomar, Cc the linux-man list), with the
+#     Landlock maintainer, reviewer and list in Cc; each mail applied in
+#     order with git am onto Debian's page (man-pages 6.03, the text the
+#     series is written against), laid out as man-pages' tree;
+#   - git send-email --dry-run on each series, which must send every mail to
+#     exactly the To:/Cc: of the files, never to the sender.
 #
-# Environment: PATCHES=dir (default patches/), MBOX=dir (default build/mbox).
+# The sender. By default, the mails are from the patches' author, the
+# project's identity. FROM='Name <addr@host>' makes them from that sender:
+# it is the From: of every mail and the --from of git send-email, is left
+# out of the recipients, and, as git format-patch and send-email do for a
+# patch sent by someone else than its author, each patch's body starts with
+# a "From: Author" line, so that git am keeps the author (checked below).
+# SIGNOFF=1 (with FROM only) adds the sender's Signed-off-by under the
+# existing trailers of each patch (not the cover letter), unless the patch
+# already has one from that address: a Signed-off-by is the sender's own
+# certification (the DCO), so it is only added when asked for.
+#
+# Environment: FROM, SIGNOFF (0 or 1), PATCHES=dir (default patches/),
+# MBOX=dir (default build/mbox).
 set -euo pipefail
 STEP=mbox
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# FROM and SIGNOFF first, before anything else (make checks them too).
+"$TOP/scripts/options.sh" mbox || exit 1
+signoff=${SIGNOFF:-0}
+
 patches_dir=${PATCHES:-$TOP/patches}
 out=${MBOX:-$BUILD/mbox}
+man_dir=$patches_dir/man-pages
+man_out=$out/man-pages
 
 [[ -x $LINUX/scripts/get_maintainer.pl ]] || die "$EX_TREE" "no tree at $LINUX; run 'make tree'"
 # git-email only recommends the Perl module that git send-email needs.
@@ -30,14 +55,37 @@ fi
 base=$(git -C "$LINUX" rev-parse --verify -q "$BASE_TAG^{commit}") ||
 	die "$EX_TREE" "no tag '$BASE_TAG' in $LINUX; run 'make tree'"
 
-mapfile -t mails < <(find "$patches_dir" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
+# mails DIR: the mail files of a series, in order, cover letter first.
+mails() {
+	find "$1" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort
+}
+
+# check_placeholders FILE...: no cover letter left as format-patch wrote it.
+check_placeholders() {
+	local m
+	for m in "$@"; do
+		[[ ${m##*/} == 0000-* ]] || continue
+		if grep -qF -e '*** SUBJECT HERE ***' -e '*** BLURB HERE ***' "$m"; then
+			die "$EX_TREE" "${m#"$TOP"/} still has the *** SUBJECT/BLURB HERE *** placeholders"
+		fi
+	done
+}
+
+mapfile -t mails < <(mails "$patches_dir")
 patches=()
 for m in "${mails[@]}"; do
 	[[ ${m##*/} == 0000-* ]] || patches+=("$m")
 done
 [[ ${#patches[@]} -gt 0 ]] || die "$EX_TREE" "no patch in $patches_dir; run 'make export'"
-if [[ ${mails[0]##*/} == 0000-* ]] && grep -qF -e '*** SUBJECT HERE ***' -e '*** BLURB HERE ***' "${mails[0]}"; then
-	die "$EX_TREE" "${mails[0]##*/} still has the *** SUBJECT/BLURB HERE *** placeholders"
+check_placeholders "${mails[@]}"
+man_mails=()
+man_patches=()
+if [[ -d $man_dir ]]; then
+	mapfile -t man_mails < <(mails "$man_dir")
+	for m in "${man_mails[@]}"; do
+		[[ ${m##*/} == 0000-* ]] || man_patches+=("$m")
+	done
+	check_placeholders "${man_mails[@]}"
 fi
 
 # The base the series says it applies to must be the base tag.
@@ -52,19 +100,85 @@ case ${#bases[@]} in
 *) die "$EX_TREE" "series has several base-commit: trailers: ${bases[*]}" ;;
 esac
 
-# Recipients: the union over the whole series. The sender (the patches'
-# From:) is left out, it signs every patch.
-from=$(sed -n '/^$/q; s/^From: //p' "${patches[0]}")
-[[ -n $from ]] || die "$EX_TREE" "${patches[0]##*/} has no From: header"
-sender=${from##*<}
-sender=${sender%%>*}
+# ident_name IDENT, ident_addr IDENT: the parts of 'Name <addr>'; the name
+# without the quotes of a quoted one.
+ident_name() {
+	local n=${1%<*}
+	n=${n%"${n##*[![:space:]]}"}
+	if [[ $n == \"*\" ]]; then
+		n=${n#\"}
+		n=${n%\"}
+		n=${n//\\\"/\"}
+		n=${n//\\\\/\\}
+	fi
+	printf '%s' "$n"
+}
+ident_addr() {
+	local a=${1##*<}
+	printf '%s' "${a%%>*}"
+}
+# header_ident NAME ADDR: 'Name <addr>' for a From: header, the name quoted
+# when it has an RFC 5322 special character, as git format-patch does.
+header_ident() {
+	local n=$1
+	if [[ $n == *[\(\)\<\>\[\]:\;@\\,.\"]* ]]; then
+		n=${n//\\/\\\\}
+		n=\"${n//\"/\\\"}\"
+	fi
+	printf '%s <%s>' "$n" "$2"
+}
+# author FILE: the author of a patch file, from an in-body From: line if the
+# body starts with one, else from its From: header.
+author() {
+	awk '
+		!body && /^$/ { body = 1; next }
+		!body && /^From: / { sub(/^From: /, ""); hdr = $0; next }
+		body && /^From: / { sub(/^From: /, ""); print; found = 1; exit }
+		body { exit }
+		END { if (!found) print hdr }
+	' "$1"
+}
+
+# The sender: FROM, or the patches' author. It is never a recipient.
+author0=$(author "${patches[0]}")
+[[ -n $author0 ]] || die "$EX_TREE" "${patches[0]##*/} has no From: header"
+if [[ -n ${FROM:-} ]]; then
+	sender_name=$(ident_name "$FROM")
+	sender_addr=$(ident_addr "$FROM")
+	sender=$(header_ident "$sender_name" "$sender_addr")
+else
+	sender=$author0
+	sender_name=$(ident_name "$sender")
+	sender_addr=$(ident_addr "$sender")
+fi
+sob=
+[[ $signoff != 1 ]] || sob="Signed-off-by: $sender_name <$sender_addr>"
+sob_added=0 sob_had=0
+
+# not_sender: the recipients read on stdin, but the sender.
+not_sender() {
+	grep -viF "<$sender_addr>" | grep -vixF "$sender_addr" || true
+}
+
+# Recipients of the kernel series: the union over the whole series.
 gm() {
 	(cd "$LINUX" && ./scripts/get_maintainer.pl --no-git --no-git-fallback --no-keywords \
-		--no-rolestats --no-s "$@" "${patches[@]}") | grep -vF "<$sender>" || true
+		--no-rolestats --no-s "$@" "${patches[@]}") | not_sender
 }
 mapfile -t to < <(gm --no-r --no-l)
 mapfile -t cc < <(gm --no-m)
 [[ ${#to[@]} -gt 0 ]] || die "$EX_TREE" "get_maintainer.pl found no maintainer for the series"
+
+# Recipients of the man-pages series. man-pages' CONTRIBUTING: patches go
+# to the maintainer, Cc the list; a page about a kernel interface also goes
+# to the people who know it: Landlock's maintainer, reviewer and list (its
+# MAINTAINERS entry), as for the kernel series.
+mapfile -t man_to < <(printf '%s\n' 'Alejandro Colomar <alx@kernel.org>' | not_sender)
+mapfile -t man_cc < <(printf '%s\n' linux-man@vger.kernel.org \
+	'Mickaël Salaün <mic@digikod.net>' 'Günther Noack <gnoack@google.com>' \
+	linux-security-module@vger.kernel.org | not_sender)
+[[ ${#man_patches[@]} -eq 0 || ${#man_to[@]} -gt 0 ]] ||
+	die "$EX_TREE" "the man-pages maintainer is the sender: nobody to send the man-pages series to"
 
 # header NAME ADDR...: one folded header line, as git format-patch writes it.
 header() {
@@ -78,64 +192,230 @@ header() {
 	printf '\n'
 }
 
-rm -rf "$out"
-mkdir -p "$out"
-first=1
-for m in "${mails[@]}"; do
-	f=$out/${m##*/}
-	# Replace To:/Cc: (and their continuation lines) in the header block,
-	# which ends at the first empty line.
-	awk -v hdr="$(header To "${to[@]}"; [[ ${#cc[@]} -eq 0 ]] || header Cc "${cc[@]}")" '
-		body { print; next }
-		/^$/ { print hdr; print; body = 1; next }
-		/^(To|Cc):/ { skip = 1; next }
+# write_mail SRC DEST TO-HEADERS: SRC with the sender's From:, the To:/Cc:
+# headers given (replacing any in SRC), an in-body From: line when the
+# sender is not the author (unless SRC has one), and, for a patch with
+# SIGNOFF=1, the sender's Signed-off-by under the last trailers, before the
+# "---" line, unless one with the sender's address is already there.
+write_mail() {
+	local src=$1 dest=$2 hdrs=$3 inbody='' add_sob='' a
+	if [[ ${src##*/} != 0000-* ]]; then
+		a=$(author "$src")
+		[[ -n $a ]] || die "$EX_TREE" "${src##*/} has no From: header"
+		# Compared as git does: the whole 'Name <addr>'.
+		if [[ "$(ident_name "$a") <$(ident_addr "$a")>" != "$sender_name <$sender_addr>" ]]; then
+			inbody="From: $a"
+		fi
+		add_sob=$sob
+	fi
+	local before
+	before=$(grep -c '^Signed-off-by: ' "$src" || true)
+	awk -v hdr="$hdrs" -v from="From: $sender" -v inbody="$inbody" \
+		-v sob="$add_sob" -v addr="<$(tr '[:upper:]' '[:lower:]' <<<"$sender_addr")>" '
+		# The message (msg[1..n], before the "---" line), with the
+		# Signed-off-by added if asked and not there yet.
+		function flush(   i, last, start, trailers) {
+			if (sob == "" || signed) {
+				for (i = 1; i <= n; i++) print msg[i]
+				return
+			}
+			last = n
+			while (last > 0 && msg[last] == "") last--
+			# Is the last paragraph a block of trailers?
+			start = last
+			while (start > 1 && msg[start - 1] != "") start--
+			trailers = last > 0
+			for (i = start; i <= last; i++)
+				if (msg[i] !~ /^[A-Za-z0-9-]+: / && msg[i] !~ /^[ \t]/) trailers = 0
+			for (i = 1; i <= last; i++) print msg[i]
+			if (!trailers) print ""
+			print sob
+			for (i = last + 1; i <= n; i++) print msg[i]
+		}
+		state == 2 { print; next }
+		state == 1 && /^---$/ { flush(); print; state = 2; next }
+		state == 1 {
+			# An in-body From: already in the file names the author.
+			if (n == 0 && /^From: /) inbody = ""
+			if (n == 0 && inbody != "") { msg[++n] = inbody; msg[++n] = "" }
+			if (tolower($0) ~ /^signed-off-by: / && index(tolower($0), addr)) signed = 1
+			msg[++n] = $0
+			next
+		}
+		/^$/ { print hdr; print; state = 1; next }
+		/^(From|To|Cc):/ { skip = 1; if (/^From:/) print from; next }
 		skip && /^[ \t]/ { next }
 		{ skip = 0; print }
-	' "$m" >"$f"
-	if [[ $first -eq 1 && $add_base -eq 1 ]]; then
-		printf '\nbase-commit: %s\n' "$base" >>"$f"
+		END {
+			if (state == 1) {
+				if (sob != "") { print "no \"---\" line" > "/dev/stderr"; exit 3 }
+				flush()
+			}
+		}
+	' "$src" >"$dest" || die "$EX_TREE" "${src##*/}: cannot write its mail"
+	if [[ -n $add_sob ]]; then
+		if [[ $(grep -c '^Signed-off-by: ' "$dest") -gt $before ]]; then
+			sob_added=$((sob_added + 1))
+		else
+			sob_had=$((sob_had + 1))
+		fi
 	fi
-	first=0
-done
+}
 
-# Every mail must apply in order onto the base tag. A sparse clone holding
-# only the files the series touches keeps this fast.
+# hdrs TO CC: the To: and Cc: headers of the arrays named TO and CC.
+hdrs() {
+	local -n _to=$1 _cc=$2
+	header To "${_to[@]}"
+	[[ ${#_cc[@]} -eq 0 ]] || header Cc "${_cc[@]}"
+}
+
+# write_series OUT TO-HEADERS MAIL...: the mails of a series in OUT.
+write_series() {
+	local dir=$1 hdrs=$2 m
+	shift 2
+	mkdir -p "$dir"
+	for m in "$@"; do
+		write_mail "$m" "$dir/${m##*/}" "$hdrs"
+	done
+}
+
+rm -rf "$out"
+write_series "$out" "$(hdrs to cc)" "${mails[@]}"
+if [[ $add_base -eq 1 ]]; then
+	printf '\nbase-commit: %s\n' "$base" >>"$out/${mails[0]##*/}"
+fi
+if [[ ${#man_patches[@]} -gt 0 ]]; then
+	write_series "$man_out" "$(hdrs man_to man_cc)" "${man_mails[@]}"
+fi
+
 tmp=$(mktemp -d "$BUILD/mbox-am.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+
+# check_am REPO WHAT OUT PATCH...: the mails in OUT of the patches PATCH...
+# apply in order with git am in REPO, and every commit keeps its patch's
+# author and has its Signed-off-by lines, plus the sender's with SIGNOFF=1
+# (once).
+check_am() {
+	local repo=$1 what=$2 dir=$3 p m head want got n msg
+	shift 3
+	for p in "$@"; do
+		m=$dir/${p##*/}
+		head=$(git -C "$repo" rev-parse HEAD)
+		if ! git -C "$repo" -c user.name=mbox -c user.email=mbox@localhost \
+			am -q "$m" >"$tmp/am.log" 2>&1; then
+			cat "$tmp/am.log" >&2
+			die "$EX_TREE" "${m##*/} does not apply with git am onto $what"
+		fi
+		[[ $(git -C "$repo" rev-list --count "$head..HEAD") -eq 1 ]] ||
+			die "$EX_TREE" "${m##*/}: git am did not make one commit"
+		want=$(author "$p")
+		want="$(ident_name "$want") <$(ident_addr "$want")>"
+		got=$(git -C "$repo" log -1 --format='%an <%ae>')
+		[[ $got == "$want" ]] ||
+			die "$EX_TREE" "${m##*/}: applied with author '$got', not '$want'"
+		# The patch's message, up to the "---" line (grep -q in a pipe
+		# would break it under pipefail).
+		msg=$(sed -n '/^---$/q; p' "$p")
+		want=$(grep -c '^Signed-off-by: ' <<<"$msg" || true)
+		n=0
+		if [[ -n $sob ]] && ! grep -qiF "<$sender_addr>" <<<"$msg"; then
+			n=1
+		fi
+		got=$(git -C "$repo" log -1 --format=%B | grep -c '^Signed-off-by: ' || true)
+		[[ $got -eq $((want + n)) ]] ||
+			die "$EX_TREE" "${m##*/}: applied with $got Signed-off-by, expected $((want + n))"
+		if [[ -n $sob ]] && [[ $(git -C "$repo" log -1 --format=%B | grep -ciF "<$sender_addr>") -ne 1 ]]; then
+			die "$EX_TREE" "${m##*/}: applied without exactly one Signed-off-by of $sender_addr"
+		fi
+	done
+}
+
+# Every kernel mail must apply in order onto the base tag. A sparse clone
+# holding only the files the series touches keeps this fast.
 mapfile -t paths < <(sed -n 's|^diff --git a/\(.*\) b/\(.*\)$|/\1\n/\2|p' "${patches[@]}" | sort -u)
 git clone -q --shared --no-checkout "$LINUX" "$tmp/linux"
 git -C "$tmp/linux" sparse-checkout set --no-cone "${paths[@]}"
 git -C "$tmp/linux" checkout -q --detach "$base"
-for m in "${mails[@]}"; do
-	[[ ${m##*/} == 0000-* ]] && continue
-	if ! git -C "$tmp/linux" -c user.name=mbox -c user.email=mbox@localhost \
-		am -q "$out/${m##*/}" >"$tmp/am.log" 2>&1; then
-		cat "$tmp/am.log" >&2
-		die "$EX_TREE" "${m##*/} does not apply with git am onto $BASE_TAG"
-	fi
-done
-info "all ${#patches[@]} patch(es) apply with git am onto $BASE_TAG (${base:0:12})"
+check_am "$tmp/linux" "$BASE_TAG" "$out" "${patches[@]}"
+info "all ${#patches[@]} patch(es) apply with git am onto $BASE_TAG (${base:0:12}), authors kept"
 if [[ $(git -C "$tmp/linux" rev-parse 'HEAD^{tree}') != $(git -C "$LINUX" rev-parse 'HEAD^{tree}') ]]; then
 	warn "the series does not give build/linux's HEAD tree; run 'make export' if patches/ is stale"
 fi
+if [[ ${#man_patches[@]} -gt 0 ]]; then
+	manpages_tree "$tmp/man-pages"
+	check_am "$tmp/man-pages" "Debian's $MANPAGE (man-pages 6.03)" "$man_out" "${man_patches[@]}"
+	info "all ${#man_patches[@]} man-pages patch(es) apply with git am onto Debian's $MANPAGE, authors kept"
+fi
 
-# What git send-email would send. --dry-run sends nothing; the command-line
-# options override any sendemail.* configuration, and the SMTP server is
-# /bin/false should anything ever try to send.
-log=$out/send-email-dry-run.log
-git send-email --dry-run --confirm=never --smtp-server=/bin/false \
-	--no-to --no-cc --no-bcc --suppress-cc=self --from="$from" \
-	--8bit-encoding=UTF-8 --no-format-patch --no-validate \
-	"$out"/[0-9][0-9][0-9][0-9]-*.patch </dev/null >"$log" 2>&1 ||
-	die "$EX_TREE" "git send-email --dry-run failed (see $log)"
-sent=$(grep -c '^Dry-OK\.' "$log" || true)
-[[ $sent -eq ${#mails[@]} ]] ||
-	die "$EX_TREE" "git send-email --dry-run handled $sent of ${#mails[@]} mail(s) (see $log)"
+# What git send-email would send, and how to send it. The mails go to their
+# To:/Cc: headers and nobody else: no Cc taken from the author, the sender
+# or the body's trailers (the project's identity is not a mailbox).
+send_opts=(--from="$sender" --suppress-cc=author --suppress-cc=self --suppress-cc=body
+	--no-to --no-cc --no-bcc --8bit-encoding=UTF-8)
 
-echo "git send-email --dry-run would send ${#mails[@]} mail(s) (full log: ${log#"$TOP"/}):"
-printf '  From: %s\n' "$from"
+# dry_run DIR TO... -- CC...: git send-email --dry-run on the mails in DIR.
+# --dry-run sends nothing; the command-line options override any sendemail.*
+# configuration, and the SMTP server is /bin/false should anything ever try
+# to send.
+dry_run() {
+	local dir=$1 log=$1/send-email-dry-run.log n sent a want
+	shift
+	local -a rcpt=()
+	while [[ $1 != -- ]]; do
+		rcpt+=("$1")
+		shift
+	done
+	shift
+	rcpt+=("$@")
+	n=$(mails "$dir" | grep -c . || true)
+	git send-email --dry-run --confirm=never --smtp-server=/bin/false \
+		"${send_opts[@]}" --no-format-patch --no-validate \
+		"$dir"/[0-9][0-9][0-9][0-9]-*.patch </dev/null >"$log" 2>&1 ||
+		die "$EX_TREE" "git send-email --dry-run failed (see $log)"
+	sent=$(grep -c '^Dry-OK\.' "$log" || true)
+	[[ $sent -eq $n ]] ||
+		die "$EX_TREE" "git send-email --dry-run handled $sent of $n mail(s) (see $log)"
+	# Each mail goes to exactly the To:/Cc: of the files, from the sender.
+	want=$(for a in "${rcpt[@]}"; do ident_addr "$a"; echo; done | sort -u | paste -sd' ')
+	while read -r a; do
+		a=$(tr ' ' '\n' <<<"$a" | sort -u | paste -sd' ')
+		[[ $a == "$want" ]] ||
+			die "$EX_TREE" "git send-email --dry-run would send to '$a', not to '$want' (see $log)"
+	done < <(sed -n 's/^Sendmail: [^ ]* -i //p' "$log")
+	[[ $(grep -c '^Sendmail: ' "$log") -eq $n ]] ||
+		die "$EX_TREE" "git send-email --dry-run: $n mail(s), $(grep -c '^Sendmail: ' "$log") Sendmail: line(s) (see $log)"
+	if [[ $(grep -c '^From: ' "$log") -ne $n || $(grep '^From: ' "$log" | grep -cvF "<$sender_addr>") -ne 0 ]]; then
+		die "$EX_TREE" "git send-email --dry-run has a mail not from $sender (see $log)"
+	fi
+	echo "git send-email --dry-run would send $n mail(s) (full log: ${log#"$TOP"/}):"
+	printf '  From: %s\n' "$sender"
+	sed -n 's/^Subject: /  /p' "$log"
+}
+
+dry_run "$out" "${to[@]}" -- "${cc[@]}"
 header '  To' "${to[@]}"
 [[ ${#cc[@]} -eq 0 ]] || header '  Cc' "${cc[@]}"
-sed -n 's/^Subject: /  /p' "$log"
-echo "To send them: git send-email --suppress-cc=self --from='You <you@example.org>' ${out#"$TOP"/}/*.patch"
-done_step "${#mails[@]} mail(s) in ${out#"$TOP"/}; nothing was sent"
+total=${#mails[@]}
+if [[ ${#man_patches[@]} -gt 0 ]]; then
+	dry_run "$man_out" "${man_to[@]}" -- "${man_cc[@]}"
+	header '  To' "${man_to[@]}"
+	[[ ${#man_cc[@]} -eq 0 ]] || header '  Cc' "${man_cc[@]}"
+	total=$((total + ${#man_mails[@]}))
+fi
+
+added=
+if [[ -n $sob ]]; then
+	added=", '$sob' added to $sob_added patch(es)"
+	[[ $sob_had -eq 0 ]] || added+=" ($sob_had had one from $sender_addr)"
+elif [[ -n ${FROM:-} ]]; then
+	added=", no Signed-off-by added (SIGNOFF=1 adds the sender's)"
+fi
+if [[ -n ${FROM:-} ]]; then
+	q="'${sender//\'/\'\\\'\'}'"
+	echo "To send them: git send-email ${send_opts[*]/#--from=*/--from=$q} ${out#"$TOP"/}/0*.patch"
+	[[ ${#man_patches[@]} -eq 0 ]] ||
+		echo "         and: git send-email ${send_opts[*]/#--from=*/--from=$q} ${man_out#"$TOP"/}/0*.patch"
+else
+	echo "To send them as yourself: make mbox FROM='Your Name <you@example.org>' (SIGNOFF=1 to add your Signed-off-by)"
+fi
+done_step "$total mail(s) from $sender in ${out#"$TOP"/}$added; nothing was sent"
