@@ -10,6 +10,7 @@
 #   ll.stress_time=S   deadline for all stress scenarios (default: 150)
 #   ll.sweep_time=S    deadline for the whole sweep (default: 150)
 #   ll.suite=LIST      what to run: stress,failsweep (default: both)
+#   ll.scenarios=LIST  stress scenarios to run, comma-separated (default: all)
 
 param() {
 	sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" /proc/cmdline
@@ -18,6 +19,7 @@ iter=$(param ll.iter)
 stress_time=$(param ll.stress_time)
 sweep_time=$(param ll.sweep_time)
 suite=$(param ll.suite)
+scenarios=$(param ll.scenarios)
 : "${iter:=20}" "${stress_time:=150}" "${sweep_time:=150}"
 : "${suite:=stress,failsweep}"
 case ",$suite," in
@@ -30,6 +32,16 @@ esac
 
 passed=0
 failed=0
+
+# The freezer scenario freezes its iterations through cgroup v2.
+if [ ! -e /sys/fs/cgroup/cgroup.procs ]; then
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup ||
+		echo "stress.sh: cannot mount cgroup2: the freezer scenario will fail"
+fi
+# Which preemption model the scenarios run under (PREEMPT_DYNAMIC's boot
+# line; a kernel without it says nothing).
+mode=$(dmesg | sed -n 's/.*Dynamic Preempt: //p' | tail -n 1)
+echo "stress.sh: preemption: ${mode:-not dynamic ($(uname -v))}"
 
 # Fault injection: fail-nth only (probability stays 0), sleeping
 # allocations included, a stack trace for each injected failure (unlimited),
@@ -87,9 +99,9 @@ check_site() {
 
 case ",$suite," in *,stress,*)
 	run stress \
-		'^stress: [a-z]+: [1-9][0-9]* iterations, 0 deviations' \
-		'^stress: [a-z]+: [0-9]+ iterations, [0-9]+ deviations' \
-		/tools/stress -n "$iter" -d "$stress_time"
+		'^stress: [a-z_]+: [1-9][0-9]* iterations, 0 deviations' \
+		'^stress: [a-z_]+: [0-9]+ iterations, [0-9]+ deviations' \
+		/tools/stress -n "$iter" -d "$stress_time" ${scenarios:+-s "$scenarios"}
 	;;
 esac
 

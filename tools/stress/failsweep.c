@@ -45,6 +45,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#define LL_DEFINE_GLOBALS
 #include "stress.h"
 
 static unsigned int opt_deadline = 900;	/* -d: seconds for the sweep */

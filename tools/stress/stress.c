@@ -9,33 +9,21 @@
  * Landlock layers). The child starts its disturbing threads and helper
  * processes, then calls TSYNC -c times, each call handling one more access
  * right (read, write, readdir, truncate), so that every check tells whether
- * the last call reached every thread. Scenarios:
+ * the last call reached every thread (user workers, the io_uring threads
+ * that never run user code, are left out). The scenarios live in
+ * scenarios/, one file per family, named after it; the file's comment says
+ * what each scenario does and checks:
  *
- *   churn       threads created and exiting during the calls, some created
- *               by short-lived threads themselves; those created while a
- *               call runs stay for the check that follows it
- *   concurrent  four threads call TSYNC at once, each handling its own
- *               right; every thread must end up with all four (a serial
- *               order of the calls)
- *   signals     a signal storm at the caller and the siblings, from inside
- *               and from a helper process; handlers without SA_RESTART, so
- *               an EINTR leaking out of the call shows
- *   stop        a helper process sends SIGSTOP/SIGCONT to the process
- *   ptrace      a helper process seizes, interrupts and detaches siblings
- *   exec        a sibling calls execve() during the call; the new image
- *               checks that it is single-threaded and that its domain and
- *               no_new_privs agree (all or nothing)
- *   exit        a sibling calls exit_group() during the call; the process
- *               must end promptly with the sibling's status
- *   vfork       siblings in vfork() (uninterruptible) while the child sleeps
- *               a few ms; a CLONE_VM process outside the thread group must
- *               stay unrestricted
- *   busy        siblings spinning in user space
- *   seccomp     two siblings install seccomp filters with
- *               SECCOMP_FILTER_FLAG_TSYNC now and then; seccomp() waits
- *               for cred_guard_mutex killably, which TWA_SIGNAL does not
- *               interrupt: a TSYNC call that held that mutex could not
- *               reach such a sibling (calls took seconds, "over 0.9 s")
+ *   churn.c       churn (threads created and exiting during the calls)
+ *   concurrent.c  concurrent (four callers at once)
+ *   signals.c     signals, stop, ptrace
+ *   exec.c        exec, exit (a sibling ends the process during a call)
+ *   vfork.c       vfork, vfork_exec
+ *   busy.c        busy (siblings spinning in user space)
+ *   seccomp.c     seccomp (siblings in seccomp(SECCOMP_FILTER_FLAG_TSYNC))
+ *   io_uring.c    io_uring (io-wq and SQPOLL workers), io_uring_exec
+ *   freezer.c     freezer (cgroup v2 freeze and thaw)
+ *   coredump.c    coredump (a sibling's SIGSEGV dumps core)
  *
  * Every scenario counts its slow calls (over 0.9 s: a call that backed off,
  * or that waited for a stopped sibling).
@@ -45,93 +33,29 @@
  * any deviation, 2 on a usage error, 3 when the kernel has no TSYNC.
  */
 
-#include <linux/filter.h>
-#include <linux/seccomp.h>
-#include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
-#include <sys/ptrace.h>
 #include <sys/wait.h>
 
-#include "stress.h"
+#define LL_DEFINE_GLOBALS
+#include "scenario.h"
 
 /* Options. */
 static unsigned int opt_iter = 10;	/* -n: iterations per scenario */
 static unsigned int opt_deadline = 300;	/* -d: seconds for all scenarios */
-static unsigned int opt_calls = 4;	/* -c: TSYNC calls per iteration */
-static unsigned int opt_threads = 4;	/* -t: idle siblings per iteration */
-static unsigned int opt_timeout = 60;	/* -T: seconds per iteration */
+unsigned int opt_calls = 4;		/* -c: TSYNC calls per iteration */
+unsigned int opt_threads = 4;		/* -t: idle siblings per iteration */
+unsigned int opt_timeout = 60;		/* -T: seconds per iteration */
 static const char *opt_only;		/* -s: comma-separated scenarios */
-static bool opt_emulate;		/* -E: user-space broadcast instead */
+bool opt_emulate;			/* -E: user-space broadcast instead */
 
-#define MAX_PRINTED 10		/* deviation lines printed per scenario */
-#define MAX_TIDS 64
-#define EXIT_STATUS 42		/* the exit scenario's exit_group() status */
-#define STACK_SIZE (256 * 1024)
-#define PROMPT_NS 10000000000ULL	/* exec, exit: ends within 10 s */
-#define SLOW_NS 900000000ULL	/* a call this long backed off or waited */
+struct report *rep;
+const struct scenario *cur;
+int controller_tid;
+unsigned int hold;
+unsigned int calling;
 
-/* What the exec'd image reports (exec scenario). */
-#define EXEC_RESTRICTED 10
-#define EXEC_UNRESTRICTED 11
-#define EXEC_INCONSISTENT 12
-#define EXEC_ERROR 13
-
-/**
- * struct report - Shared between the parent, one child and its helpers.
- * @deviations: deviations found in this iteration.
- * @quota: deviation lines the child may still print.
- * @calls: successful TSYNC calls.
- * @call_ns: their total duration.
- * @call_max_ns: the longest one.
- * @slow: successful calls longer than SLOW_NS.
- * @events: scenario-specific count (threads created, signals, ...).
- * @window_ns: exec, exit: range of the disturbing sibling's delay.
- * @go_ns: exec, exit: when the caller entered the call.
- * @go: futex word: the caller is about to call.
- * @quit: helpers must stop.
- * @helper_err: first unexpected errno seen by a helper.
- * @ntids: number of valid @tids.
- * @tids: siblings a helper may target.
- */
-struct report {
-	unsigned int deviations;
-	unsigned int quota;
-	unsigned int calls;
-	uint64_t call_ns;
-	uint64_t call_max_ns;
-	unsigned int slow;
-	unsigned int events;
-	uint64_t window_ns;
-	uint64_t go_ns;
-	unsigned int go;
-	unsigned int quit;
-	int helper_err;
-	int ntids;
-	int tids[MAX_TIDS];
-};
-
-/**
- * struct scenario - One way of disturbing the process.
- * @name: its name on the command line and in the output.
- * @run: the child's body: start the disturbance, call, check.
- * @end: how the child ends: normally, by exit_group(), by execve().
- * @events: what &report.events counts, if anything.
- */
-struct scenario {
-	const char *name;
-	void (*run)(void);
-	enum { END_NORMAL, END_EXIT, END_EXEC } end;
-	const char *events;
-};
-
-static struct report *rep;
-static const struct scenario *cur;
-static int controller_tid;
-static unsigned int hold;	/* churn: no new threads while checking */
-static unsigned int calling;	/* TSYNC calls in progress */
-
-static void deviation(const char *fmt, ...)
+void deviation(const char *fmt, ...)
 {
 	char prefix[64];
 	va_list ap;
@@ -142,7 +66,7 @@ static void deviation(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void __noreturn setup_failed(const char *what)
+void __noreturn setup_failed(const char *what)
 {
 	printf("stress: %s: setup error: %s: %s\n", cur->name, what,
 	       strerror(errno));
@@ -150,7 +74,7 @@ static void __noreturn setup_failed(const char *what)
 	_exit(LL_EX_SETUP);
 }
 
-static void spawn(void *(*fn)(void *), void *arg)
+void spawn(void *(*fn)(void *), void *arg)
 {
 	pthread_attr_t attr;
 	pthread_t t;
@@ -167,14 +91,14 @@ static void spawn(void *(*fn)(void *), void *arg)
 	}
 }
 
-static void join_registry(void)
+void join_registry(void)
 {
 	if (ll_register())
 		deviation("thread %d: thread registry full", ll_gettid());
 }
 
 /* Idle sibling: sleeps, answers probe rounds. */
-static void *idle_main(void *arg)
+void *idle_main(void *arg)
 {
 	join_registry();
 	for (;;)
@@ -183,7 +107,7 @@ static void *idle_main(void *arg)
 }
 
 /* Busy sibling: spins in user space, answers probe rounds. */
-static void *busy_main(void *arg)
+void *busy_main(void *arg)
 {
 	unsigned long x = 1;
 	unsigned int i;
@@ -201,7 +125,7 @@ static void *busy_main(void *arg)
 }
 
 /* Start @n idle siblings and record their tids for helpers. */
-static void spawn_idle(unsigned int n)
+void spawn_idle(unsigned int n)
 {
 	unsigned int i, high = 0;
 
@@ -235,7 +159,7 @@ static int tsync(int fd)
 }
 
 /* Call TSYNC on @fd and account for its duration; returns errno or 0. */
-static int timed_tsync(int fd)
+int timed_tsync(int fd)
 {
 	uint64_t t0, dt, max;
 	int ret, err;
@@ -275,8 +199,11 @@ static void check_one(int tid, const struct ll_state *st, void *ctx)
 			  tid, st->nnp);
 }
 
-/* Every live thread must be denied @want and have no_new_privs. */
-static void check_all(unsigned int want)
+/*
+ * Every live thread (but user workers) must be denied @want and have
+ * no_new_privs.
+ */
+void check_all(unsigned int want)
 {
 	int n, missing;
 
@@ -286,10 +213,12 @@ static void check_all(unsigned int want)
 	if (n < 0)
 		deviation("thread %d never answered the probe round (%u s)",
 			  missing, opt_timeout / 2);
+	if (ll_load(&ll_workers_seen) > ll_load(&rep->workers))
+		ll_store(&rep->workers, ll_load(&ll_workers_seen));
 	ll_store(&hold, 0);
 }
 
-static const unsigned int call_probe[] = {
+const unsigned int call_probe[4] = {
 	LL_PROBE_READ, LL_PROBE_WRITE, LL_PROBE_READDIR, LL_PROBE_TRUNCATE,
 };
 
@@ -297,9 +226,9 @@ static const unsigned int call_probe[] = {
  * The caller's call number @c (from 0): handle one more right than the
  * previous calls, then check every thread.
  */
-static void calls_loop_one(unsigned int c)
+void calls_loop_one(unsigned int c)
 {
-	static unsigned int want;
+	static unsigned int want;	/* rights handled so far */
 	unsigned int probe = call_probe[c % 4];
 	int fd, err;
 
@@ -324,7 +253,7 @@ static void calls_loop_one(unsigned int c)
 }
 
 /* The caller's loop: -c calls, each handling one more right, each checked. */
-static void calls_loop(void)
+void calls_loop(void)
 {
 	unsigned int c;
 
@@ -334,7 +263,7 @@ static void calls_loop(void)
 
 /* Helper processes: forked while the child is still single-threaded. */
 
-static pid_t spawn_helper(void (*fn)(pid_t target))
+pid_t spawn_helper(void (*fn)(pid_t target))
 {
 	pid_t target = getpid(), pid;
 
@@ -350,7 +279,7 @@ static pid_t spawn_helper(void (*fn)(pid_t target))
 	return pid;
 }
 
-static void stop_helper(pid_t pid)
+void stop_helper(pid_t pid)
 {
 	ll_store(&rep->quit, 1);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -359,343 +288,50 @@ static void stop_helper(pid_t pid)
 		deviation("helper: %s", strerror(rep->helper_err));
 }
 
-static void wait_go(void)
+void wait_go(void)
 {
 	while (!ll_load(&rep->go))
 		ll_futex_wait(&rep->go, 0, 10);
 }
 
-static void set_go(void)
+void set_go(void)
 {
 	ll_store(&rep->go_ns, ll_now_ns());
 	ll_store(&rep->go, 1);
 	ll_futex_wake(&rep->go);
 }
 
-/* Scenario: churn. */
-
-#define CHURN_MAX 24
-
-static unsigned int churn_live;
-
-static void *churn_leaf(void *arg);
-
-static bool churn_spawn(void)
-{
-	pthread_attr_t attr;
-	pthread_t t;
-	int err;
-
-	if (ll_load(&hold) || ll_inc(&churn_live) > CHURN_MAX) {
-		__atomic_sub_fetch(&churn_live, 1, __ATOMIC_SEQ_CST);
-		return false;
-	}
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, STACK_SIZE);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* Created while a call runs: the leaf may have been missed by it. */
-	err = pthread_create(&t, &attr, churn_leaf,
-			     (void *)(uintptr_t)!!ll_load(&calling));
-	pthread_attr_destroy(&attr);
-	if (err) {
-		__atomic_sub_fetch(&churn_live, 1, __ATOMIC_SEQ_CST);
-		return false;
-	}
-	ll_inc(&rep->events);
-	return true;
-}
-
 /*
- * A short-lived thread; one in four creates another one. A thread created
- * while a call was running stays until it answered the check that follows
- * (at most 2 s): a call that missed it must not get away with it.
+ * In the disturbing sibling of one_call_then_wait(): say it is ready, wait
+ * for the caller to enter the call, then a random part of the window.
  */
-static void *churn_leaf(void *arg)
-{
-	unsigned int i, n = ll_rand() % 200, born = ll_load(&ll_reg.gen);
-	bool witness = arg || ll_load(&calling);
-	uint64_t until = ll_now_ns() + 2000000000ULL;
-
-	if (!ll_register()) {
-		ll_poll();
-		if (!(ll_rand() % 4))
-			churn_spawn();
-		for (i = 0; i < n; i++) {
-			ll_poll();
-			sched_yield();
-		}
-		while (witness && ll_now_ns() < until &&
-		       (ll_load(&ll_reg.gen) == born ||
-			ll_load(&ll_self->gen) != ll_load(&ll_reg.gen)))
-			ll_idle(1);
-		ll_poll();
-		ll_unregister();
-	}
-	__atomic_sub_fetch(&churn_live, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
-static void *churn_spawner(void *arg)
-{
-	join_registry();
-	for (;;) {
-		ll_poll();
-		if (!churn_spawn())
-			ll_idle(1);
-	}
-	return NULL;
-}
-
-static void run_churn(void)
-{
-	spawn_idle(opt_threads);
-	spawn(churn_spawner, NULL);
-	spawn(churn_spawner, NULL);
-	ll_sleep_us(2000);
-	calls_loop();
-}
-
-/* Scenario: concurrent. */
-
-#define NCALLERS 4
-
-static unsigned int conc_round;
-static unsigned int conc_done;
-static int conc_fd[NCALLERS];
-static int conc_err[NCALLERS];
-
-static void *conc_main(void *arg)
-{
-	unsigned int i = (uintptr_t)arg, round = 0, r;
-
-	join_registry();
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		setup_failed("PR_SET_NO_NEW_PRIVS");
-	for (;;) {
-		r = ll_load(&conc_round);
-		if (r == round) {
-			ll_poll();
-			ll_futex_wait(&conc_round, r, 10);
-			continue;
-		}
-		round = r;
-		conc_err[i] = timed_tsync(conc_fd[i]);
-		ll_inc(&conc_done);
-		ll_futex_wake(&conc_done);
-	}
-	return NULL;
-}
-
-static void run_concurrent(void)
-{
-	unsigned int i, round, rounds = opt_calls < 3 ? opt_calls : 3;
-	uint64_t deadline;
-
-	spawn_idle(opt_threads);
-	for (i = 0; i < NCALLERS; i++)
-		spawn(conc_main, (void *)(uintptr_t)i);
-	ll_sleep_us(1000);
-	for (round = 1; round <= rounds; round++) {
-		unsigned int done;
-
-		for (i = 0; i < NCALLERS; i++) {
-			conc_fd[i] = ll_ruleset(call_probe[i]);
-			if (conc_fd[i] < 0)
-				setup_failed("ruleset");
-		}
-		ll_store(&conc_done, 0);
-		ll_store(&conc_round, round);
-		ll_futex_wake(&conc_round);
-		deadline = ll_now_ns() + opt_timeout * 1000000000ULL / 2;
-		while ((done = ll_load(&conc_done)) < NCALLERS &&
-		       ll_now_ns() < deadline) {
-			ll_poll();
-			ll_futex_wait(&conc_done, done, 10);
-		}
-		if (done < NCALLERS) {
-			deviation("round %u: %u of %u callers still in the call",
-				  round, NCALLERS - done, NCALLERS);
-			return;
-		}
-		for (i = 0; i < NCALLERS; i++) {
-			close(conc_fd[i]);
-			if (conc_err[i])
-				deviation("round %u: caller %u failed: %s",
-					  round, i, strerror(conc_err[i]));
-		}
-		/* Some serial order of the calls: every thread has all. */
-		check_all(LL_PROBE_ALL);
-	}
-}
-
-/* Scenario: signals. */
-
-static void count_signal(int sig)
-{
-	ll_inc(&rep->events);
-}
-
-static void *storm_main(void *arg)
-{
-	pid_t pid = getpid();
-
-	join_registry();
-	for (;;) {
-		unsigned int high = ll_load(&ll_reg.high);
-		int tid = controller_tid;
-
-		if (ll_rand() % 2 && high)
-			tid = ll_load(&ll_reg.slot[ll_rand() % high].tid);
-		if (tid > 0)
-			syscall(SYS_tgkill, pid, tid, SIGUSR1);
-		if (!(ll_rand() % 8))
-			kill(pid, SIGUSR2);
-		ll_poll();
-		ll_sleep_us(ll_rand() % 200);
-	}
-	return NULL;
-}
-
-static void storm_helper(pid_t target)
-{
-	while (!ll_load(&rep->quit)) {
-		int n = ll_load(&rep->ntids);
-
-		kill(target, SIGUSR2);
-		syscall(SYS_tgkill, target, target, SIGUSR1);
-		if (n > 0)
-			syscall(SYS_tgkill, target,
-				rep->tids[ll_rand() % n], SIGUSR1);
-		ll_sleep_us(ll_rand() % 300);
-	}
-}
-
-static void run_signals(void)
-{
-	struct sigaction sa = { .sa_handler = count_signal };
-	pid_t helper;
-
-	/* No SA_RESTART: an EINTR leaking out of the call would show. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigaction(SIGUSR2, &sa, NULL);
-	helper = spawn_helper(storm_helper);
-	spawn_idle(opt_threads);
-	spawn(storm_main, NULL);
-	spawn(busy_main, NULL);
-	ll_sleep_us(1000);
-	calls_loop();
-	stop_helper(helper);
-}
-
-/* Scenario: stop. */
-
-static void stop_helper_main(pid_t target)
-{
-	while (!ll_load(&rep->quit)) {
-		kill(target, SIGSTOP);
-		ll_sleep_us(100 + ll_rand() % 2000);
-		kill(target, SIGCONT);
-		ll_inc(&rep->events);
-		ll_sleep_us(100 + ll_rand() % 3000);
-	}
-}
-
-static void run_stop(void)
-{
-	pid_t helper = spawn_helper(stop_helper_main);
-
-	spawn_idle(opt_threads);
-	spawn(busy_main, NULL);
-	calls_loop();
-	stop_helper(helper);
-}
-
-/* Scenario: ptrace. */
-
-static void ptrace_helper(pid_t target)
-{
-	wait_go();
-	while (!ll_load(&rep->quit)) {
-		int tid = rep->tids[ll_rand() % rep->ntids], status;
-
-		if (ptrace(PTRACE_SEIZE, tid, 0, 0)) {
-			if (errno != ESRCH && !rep->helper_err)
-				rep->helper_err = errno;
-			ll_sleep_us(1000);
-			continue;
-		}
-		if (!ptrace(PTRACE_INTERRUPT, tid, 0, 0))
-			waitpid(tid, &status, __WALL);
-		ll_sleep_us(100 + ll_rand() % 3000);
-		ptrace(PTRACE_DETACH, tid, 0, 0);
-		ll_inc(&rep->events);
-		ll_sleep_us(ll_rand() % 1000);
-	}
-}
-
-static void run_ptrace(void)
-{
-	pid_t helper = spawn_helper(ptrace_helper);
-
-	spawn_idle(opt_threads);
-	if (!rep->ntids)
-		setup_failed("no sibling to trace");
-	set_go();
-	ll_sleep_us(1000);
-	calls_loop();
-	stop_helper(helper);
-}
-
-/* Scenarios: exec and exit. */
-
-/* Wait for the caller to enter the call, then a random part of the window. */
-static void delay_into_call(void)
+void delay_into_call(void)
 {
 	uint64_t until;
 
+	ll_store(&rep->ready, 1);
+	ll_futex_wake(&rep->ready);
 	wait_go();
 	until = ll_load(&rep->go_ns) + ll_rand() % (rep->window_ns + 1);
 	while (ll_now_ns() < until)
 		;
 }
 
-static void *exec_main(void *arg)
-{
-	char *const argv[] = {
-		"stress", "--exec-check", (char *)ll_reg.file, NULL,
-	};
-
-	/* The emulation's signal would kill the new image. */
-	if (opt_emulate) {
-		sigset_t set;
-
-		sigemptyset(&set);
-		sigaddset(&set, LL_EMU_SIG);
-		pthread_sigmask(SIG_BLOCK, &set, NULL);
-	}
-	delay_into_call();
-	execve("/proc/self/exe", argv, (char *const[]){ NULL });
-	deviation("execve: %s", strerror(errno));
-	_exit(EXEC_ERROR);
-}
-
-static void *exit_main(void *arg)
-{
-	delay_into_call();
-	syscall(SYS_exit_group, EXIT_STATUS);
-	return NULL;
-}
-
 /* The caller's side: one call, then wait for the sibling to end it all. */
-static void one_call_then_wait(void *(*fn)(void *))
+void one_call_then_wait(void *(*fn)(void *))
 {
+	uint64_t deadline;
 	int fd, err;
 
 	spawn_idle(opt_threads);
 	spawn(busy_main, NULL);
 	spawn(fn, NULL);
-	ll_sleep_us(1000);
+	/* The sibling has set up what it needs (delay_into_call()). */
+	deadline = ll_now_ns() + 10000000000ULL;
+	while (!ll_load(&rep->ready) && ll_now_ns() < deadline)
+		ll_futex_wait(&rep->ready, 0, 10);
+	if (!ll_load(&rep->ready))
+		setup_failed("the disturbing sibling never got ready");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		setup_failed("PR_SET_NO_NEW_PRIVS");
 	fd = ll_ruleset(LL_PROBE_READ);
@@ -709,17 +345,7 @@ static void one_call_then_wait(void *(*fn)(void *))
 		pause();
 }
 
-static void run_exec(void)
-{
-	one_call_then_wait(exec_main);
-}
-
-static void run_exit(void)
-{
-	one_call_then_wait(exit_main);
-}
-
-/* The exec'd image (exec scenario): all or nothing, one thread. */
+/* The exec'd image (exec scenarios): all or nothing, one thread. */
 static int exec_check(const char *file)
 {
 	struct ll_state st;
@@ -737,7 +363,7 @@ static int exec_check(const char *file)
 	ll_reg.probes = LL_PROBE_READ;
 	ll_probe_self(&st);
 	if (st.failed || threads != 1) {
-		printf("stress: exec: deviation: exec'd image: %d threads, probe error %s\n",
+		printf("stress: exec-check: deviation: exec'd image: %d threads, probe error %s\n",
 		       threads, strerror(st.err));
 		return EXEC_ERROR;
 	}
@@ -745,201 +371,28 @@ static int exec_check(const char *file)
 		return EXEC_RESTRICTED;
 	if (!st.denied && st.nnp == 0)
 		return EXEC_UNRESTRICTED;
-	printf("stress: exec: deviation: exec'd image is %srestricted but has no_new_privs=%d\n",
+	printf("stress: exec-check: deviation: exec'd image is %srestricted but has no_new_privs=%d\n",
 	       st.denied ? "" : "not ", st.nnp);
 	return EXEC_INCONSISTENT;
 }
 
-/* Scenario: vfork. */
 
-static void *vfork_main(void *arg)
-{
-	join_registry();
-	for (;;) {
-		unsigned int us = 1000 + ll_rand() % 4000;
-		pid_t pid = vfork();
-
-		if (!pid) {
-			/* Shares our memory and stack: sleep and leave. */
-			ll_sleep_us(us);
-			_exit(0);
-		}
-		if (pid > 0) {
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			ll_inc(&rep->events);
-		}
-		ll_poll();
-	}
-	return NULL;
-}
-
-/*
- * A CLONE_VM process outside the thread group (a bystander) must never be
- * touched by TSYNC. It shares our memory but not our TLS, so it uses raw
- * syscalls only (no errno).
- */
-struct bystander {
-	unsigned int req;
-	unsigned int done;
-	long open_ret;
-	long nnp;
-};
-
-#ifdef __x86_64__
-static long raw_syscall5(long n, long a1, long a2, long a3, long a4, long a5)
-{
-	register long r10 asm("r10") = a4;
-	register long r8 asm("r8") = a5;
-	long ret;
-
-	asm volatile("syscall"
-		     : "=a"(ret)
-		     : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
-
-static int bystander_main(void *arg)
-{
-	struct bystander *b = arg;
-
-	while (!__atomic_load_n(&b->req, __ATOMIC_SEQ_CST))
-		raw_syscall5(SYS_futex, (long)&b->req, FUTEX_WAIT_PRIVATE, 0,
-			     0, 0);
-	b->open_ret = raw_syscall5(SYS_open, (long)ll_reg.file,
-				   O_RDONLY | O_CLOEXEC, 0, 0, 0);
-	if (b->open_ret >= 0)
-		raw_syscall5(SYS_close, b->open_ret, 0, 0, 0, 0);
-	b->nnp = raw_syscall5(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
-	__atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
-	raw_syscall5(SYS_futex, (long)&b->done, FUTEX_WAKE_PRIVATE, 1, 0, 0);
-	return 0;
-}
-
-static pid_t start_bystander(struct bystander *b)
-{
-	void *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	pid_t pid;
-
-	if (stack == MAP_FAILED)
-		setup_failed("mmap");
-	pid = clone(bystander_main, (char *)stack + STACK_SIZE,
-		    CLONE_VM | SIGCHLD, b);
-	if (pid < 0)
-		setup_failed("clone(CLONE_VM)");
-	return pid;
-}
-
-static void check_bystander(struct bystander *b, pid_t pid)
-{
-	uint64_t deadline = ll_now_ns() + 10000000000ULL;
-
-	ll_store(&b->req, 1);
-	ll_futex_wake(&b->req);
-	while (!ll_load(&b->done) && ll_now_ns() < deadline)
-		ll_futex_wait(&b->done, 0, 10);
-	if (!ll_load(&b->done))
-		deviation("CLONE_VM bystander %d did not answer", pid);
-	else if (b->open_ret < 0 || b->nnp != 0)
-		deviation("CLONE_VM process %d outside the thread group was touched: open %ld, no_new_privs %ld",
-			  pid, b->open_ret, b->nnp);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-}
-#endif /* __x86_64__ */
-
-static void run_vfork(void)
-{
-#ifdef __x86_64__
-	static struct bystander b;
-	pid_t pid = start_bystander(&b);
-#endif
-
-	spawn_idle(opt_threads);
-	spawn(vfork_main, NULL);
-	spawn(vfork_main, NULL);
-	ll_sleep_us(2000);
-	calls_loop();
-#ifdef __x86_64__
-	check_bystander(&b, pid);
-#endif
-}
-
-/* Scenario: busy. */
-
-static void run_busy(void)
-{
-	unsigned int i;
-
-	spawn_idle(opt_threads / 2);
-	for (i = 0; i < 4; i++)
-		spawn(busy_main, NULL);
-	ll_sleep_us(1000);
-	calls_loop();
-}
-
-/* Scenario: seccomp. */
-
-/*
- * Filters per seccomp thread and iteration: each could cost a call a 1 s
- * back-off when TSYNC held cred_guard_mutex; an iteration must end well
- * within -T even then.
- */
-#define SECCOMP_FILTERS 6
-
-static void *seccomp_main(void *arg)
-{
-	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	struct sock_fprog prog = { .len = 1, .filter = &allow };
-	unsigned int n = 0;
-	long ret;
-
-	join_registry();
-	for (;;) {
-		ll_poll();
-		if (n == SECCOMP_FILTERS) {
-			ll_idle(10);
-			continue;
-		}
-		n++;
-		/* Every thread shares the filters: TSYNC cannot fail. */
-		ret = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-			      SECCOMP_FILTER_FLAG_TSYNC, &prog);
-		if (ret)
-			deviation("seccomp(TSYNC) returned %ld: %s", ret,
-				  ret < 0 ? strerror(errno) : "thread not synced");
-		else
-			ll_inc(&rep->events);
-		/* Spread over the iteration's calls. */
-		ll_sleep_us(ll_rand() % 20000);
-	}
-	return NULL;
-}
-
-static void run_seccomp(void)
-{
-	spawn_idle(opt_threads);
-	spawn(seccomp_main, NULL);
-	spawn(seccomp_main, NULL);
-	ll_sleep_us(1000);
-	calls_loop();
-	if (!ll_load(&rep->events))
-		deviation("no seccomp filter installed");
-}
-
-static const struct scenario scenarios[] = {
-	{ "churn", run_churn, END_NORMAL, "threads created" },
-	{ "concurrent", run_concurrent, END_NORMAL, NULL },
-	{ "signals", run_signals, END_NORMAL, "signals handled" },
-	{ "stop", run_stop, END_NORMAL, "stop/continue cycles" },
-	{ "ptrace", run_ptrace, END_NORMAL, "ptrace stops" },
-	{ "exec", run_exec, END_EXEC, NULL },
-	{ "exit", run_exit, END_EXIT, NULL },
-	{ "vfork", run_vfork, END_NORMAL, "vforks" },
-	{ "busy", run_busy, END_NORMAL, NULL },
-	{ "seccomp", run_seccomp, END_NORMAL, "filters installed" },
+static const struct scenario *const scenarios[] = {
+	&scenario_churn,
+	&scenario_concurrent,
+	&scenario_signals,
+	&scenario_stop,
+	&scenario_ptrace,
+	&scenario_exec,
+	&scenario_exit,
+	&scenario_vfork,
+	&scenario_vfork_exec,
+	&scenario_busy,
+	&scenario_seccomp,
+	&scenario_io_uring,
+	&scenario_io_uring_exec,
+	&scenario_freezer,
+	&scenario_coredump,
 };
 
 #define NSCENARIOS ARRAY_SIZE(scenarios)
@@ -968,7 +421,8 @@ static void __noreturn child_main(void)
  * @slow: successful calls longer than SLOW_NS.
  * @events: sum of &report.events.
  * @outcome: exec: new images restricted, and not restricted.
- * @end_max_ns: exec, exit: longest time from the call to the process end.
+ * @end_max_ns: exec, exit, core: longest time from the call to the end.
+ * @workers: most user workers (io_uring) seen in one probe round.
  */
 struct totals {
 	unsigned int iterations;
@@ -981,21 +435,44 @@ struct totals {
 	unsigned long events;
 	unsigned int outcome[2];
 	uint64_t end_max_ns;
+	unsigned int workers;
 };
 
-static unsigned int child_deviation(struct totals *t, const char *fmt, ...)
+static struct totals *tot;	/* the scenario's, for reap_deviation() */
+
+static unsigned int vchild_deviation(struct totals *t, const char *fmt,
+				     va_list ap)
 {
 	char buf[256];
-	va_list ap;
 
 	if (t->printed + rep->deviations < MAX_PRINTED) {
 		t->printed++;
-		va_start(ap, fmt);
 		vsnprintf(buf, sizeof(buf), fmt, ap);
-		va_end(ap);
 		printf("stress: %s: deviation: %s\n", cur->name, buf);
 		fflush(stdout);
 	}
+	return 1;
+}
+
+/* A deviation the parent finds about a child; returns 1. */
+static __attribute__((format(printf, 2, 3)))
+unsigned int child_deviation(struct totals *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vchild_deviation(t, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+unsigned int reap_deviation(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vchild_deviation(tot, fmt, ap);
+	va_end(ap);
 	return 1;
 }
 
@@ -1004,7 +481,8 @@ static const char *describe(int status, char *buf, size_t size)
 	if (WIFEXITED(status))
 		snprintf(buf, size, "exit status %d", WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
-		snprintf(buf, size, "killed by signal %d", WTERMSIG(status));
+		snprintf(buf, size, "killed by signal %d%s", WTERMSIG(status),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
 	else
 		snprintf(buf, size, "status %#x", status);
 	return buf;
@@ -1028,11 +506,23 @@ static unsigned int judge_status(struct totals *t, int status)
 	case END_EXEC:
 		if (code == EXEC_RESTRICTED || code == EXEC_UNRESTRICTED) {
 			t->outcome[code - EXEC_RESTRICTED]++;
+			/*
+			 * A sibling that had not entered execve() when the
+			 * call returned 0 got the domain first; one already
+			 * in it must have made the call fail (restart).
+			 */
+			if (code == EXEC_UNRESTRICTED && rep->calls)
+				return child_deviation(t, "the call returned 0, but the exec'd image is not restricted");
 			return 0;
 		}
 		/* The new image or the sibling said why. */
 		if (code == EXEC_INCONSISTENT || code == EXEC_ERROR)
 			return !rep->deviations;
+		break;
+	case END_CORE:
+		if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV &&
+		    WCOREDUMP(status))
+			return 0;
 		break;
 	}
 	return child_deviation(t, "iteration ended with %s",
@@ -1092,6 +582,8 @@ static unsigned int run_child(struct totals *t, uint64_t window_ns)
 		kill(-pid, SIGKILL);
 		dev = rep->deviations + judge(t, status, reaped);
 	}
+	if (cur->reaped)
+		dev += cur->reaped(pid, status, &t->events);
 	t->printed += rep->deviations < rep->quota ? rep->deviations :
 		rep->quota;
 	t->calls += rep->calls;
@@ -1100,6 +592,8 @@ static unsigned int run_child(struct totals *t, uint64_t window_ns)
 		t->call_max_ns = rep->call_max_ns;
 	t->slow += rep->slow;
 	t->events += rep->events;
+	if (rep->workers > t->workers)
+		t->workers = rep->workers;
 	return dev;
 }
 
@@ -1122,18 +616,22 @@ static bool selected(const char *name)
 
 static void print_totals(const struct totals *t)
 {
-	char extra[128] = "";
+	char extra[256] = "";
+	size_t n = 0;
 
 	if (cur->events)
-		snprintf(extra, sizeof(extra), ", %lu %s", t->events,
-			 cur->events);
+		n += snprintf(extra + n, sizeof(extra) - n, ", %lu %s",
+			      t->events, cur->events);
 	if (cur->end == END_EXEC)
-		snprintf(extra, sizeof(extra),
-			 ", %u exec'd restricted, %u not, max end %.1f ms",
-			 t->outcome[0], t->outcome[1], t->end_max_ns / 1e6);
-	if (cur->end == END_EXIT)
-		snprintf(extra, sizeof(extra), ", max end %.1f ms",
-			 t->end_max_ns / 1e6);
+		n += snprintf(extra + n, sizeof(extra) - n,
+			      ", %u exec'd restricted, %u not",
+			      t->outcome[0], t->outcome[1]);
+	if (cur->end != END_NORMAL)
+		n += snprintf(extra + n, sizeof(extra) - n,
+			      ", max end %.1f ms", t->end_max_ns / 1e6);
+	if (t->workers)
+		snprintf(extra + n, sizeof(extra) - n,
+			 ", up to %u io_uring workers left out", t->workers);
 	printf("stress: %s: %u iterations, %u deviations (%u calls, mean %.2f ms, max %.2f ms, %u over %.1f s%s)\n",
 	       cur->name, t->iterations, t->deviations, t->calls,
 	       t->calls ? t->call_ns / 1e6 / t->calls : 0.0,
@@ -1156,7 +654,7 @@ static void usage(const char *prog)
 		prog, opt_iter, opt_deadline, opt_calls, MAX_TIDS - 1,
 		opt_threads, opt_timeout);
 	for (i = 0; i < NSCENARIOS; i++)
-		fprintf(stderr, " %s", scenarios[i].name);
+		fprintf(stderr, " %s", scenarios[i]->name);
 	fprintf(stderr,
 		"\n  -E          emulate TSYNC with a per-thread signal broadcast\n"
 		"              (negative control: the checks must catch it)\n");
@@ -1212,7 +710,7 @@ int main(int argc, char *argv[])
 	    !opt_threads || opt_threads >= MAX_TIDS || opt_timeout < 2)
 		usage(argv[0]);
 	for (i = 0; i < NSCENARIOS; i++)
-		nsel += selected(scenarios[i].name);
+		nsel += selected(scenarios[i]->name);
 	if (!nsel)
 		usage(argv[0]);
 
@@ -1241,7 +739,8 @@ int main(int argc, char *argv[])
 		uint64_t now = ll_now_ns(), end, budget;
 		struct totals t = { 0 };
 
-		cur = &scenarios[i];
+		tot = &t;
+		cur = scenarios[i];
 		if (!selected(cur->name))
 			continue;
 		/* Each scenario gets an even share of the time left. */
@@ -1262,3 +761,4 @@ int main(int argc, char *argv[])
 	ll_probe_cleanup();
 	return failed ? LL_EX_DEVIATION : 0;
 }
+

@@ -125,8 +125,19 @@ struct ll_registry {
 	struct ll_slot slot[LL_MAX_THREADS];
 };
 
-static struct ll_registry ll_reg;
-static __thread struct ll_slot *ll_self;
+/*
+ * One definition per program: the file with main() defines LL_DEFINE_GLOBALS
+ * before including this header, every other file sees declarations.
+ */
+#ifdef LL_DEFINE_GLOBALS
+struct ll_registry ll_reg;
+__thread struct ll_slot *ll_self;
+unsigned int ll_workers_seen;
+#else
+extern struct ll_registry ll_reg;
+extern __thread struct ll_slot *ll_self;
+extern unsigned int ll_workers_seen;
+#endif
 
 #define ll_load(p) __atomic_load_n(p, __ATOMIC_SEQ_CST)
 #define ll_store(p, v) __atomic_store_n(p, v, __ATOMIC_SEQ_CST)
@@ -477,6 +488,34 @@ static inline int ll_find_answer(int tid, unsigned int gen,
 	return 0;
 }
 
+/*
+ * Is @tid a user worker (an io_uring io-wq worker or SQPOLL thread, a vhost
+ * worker)? Such threads belong to the process but never run user code, so
+ * they cannot answer a probe round; PF_USER_WORKER in /proc/<tid>/stat.
+ */
+static inline bool ll_user_worker(int tid)
+{
+	char path[64], buf[512], *p;
+	unsigned int flags;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* The command name may hold anything: fields follow the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
+		return false;
+	return flags & 0x4000;	/* PF_USER_WORKER */
+}
+
 /**
  * typedef ll_check_fn - Called once per thread that answered a round.
  * @tid: the thread.
@@ -496,7 +535,8 @@ typedef void (*ll_check_fn)(int tid, const struct ll_state *st, void *ctx);
  * has answered the round or is gone. A thread that answered is checked the
  * first time it is seen, so a thread that answers and exits is checked too.
  * Threads that cannot answer right now (stopped, traced, in vfork) answer
- * when they run again.
+ * when they run again. User workers (ll_user_worker()) are not asked; the
+ * largest number of them seen in one round is kept in ll_workers_seen.
  *
  * Return: the number of threads checked, or -1 on timeout (@missing set).
  */
@@ -507,7 +547,7 @@ static inline __maybe_unused int ll_collect(unsigned int timeout_ms,
 	static int seen[4 * LL_MAX_THREADS];
 	uint64_t deadline = ll_now_ns() + timeout_ms * 1000000ULL;
 	unsigned int gen = ll_request();
-	int nseen = 0;
+	int nseen = 0, workers = 0;
 
 	*missing = 0;
 	ll_poll();
@@ -533,6 +573,12 @@ static inline __maybe_unused int ll_collect(unsigned int timeout_ms,
 			if (j < nseen)
 				continue;
 			if (!ll_find_answer(tid, gen, &st)) {
+				if (ll_user_worker(tid)) {
+					if (nseen < (int)ARRAY_SIZE(seen))
+						seen[nseen++] = tid;
+					workers++;
+					continue;
+				}
 				if (!pending++)
 					*missing = tid;
 				continue;
@@ -544,7 +590,9 @@ static inline __maybe_unused int ll_collect(unsigned int timeout_ms,
 		closedir(d);
 		if (!pending) {
 			*missing = 0;
-			return nseen;
+			if (workers > (int)ll_load(&ll_workers_seen))
+				ll_store(&ll_workers_seen, workers);
+			return nseen - workers;
 		}
 		if (ll_now_ns() > deadline)
 			return -1;
@@ -567,7 +615,7 @@ struct ll_emu_call {
 	int err;
 };
 
-static void ll_emu_handler(int sig, siginfo_t *si, void *uc)
+static __maybe_unused void ll_emu_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct ll_emu_call *call = si->si_value.sival_ptr;
 	int saved = errno;
