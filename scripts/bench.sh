@@ -7,6 +7,13 @@
 # The flags==0 comparison boots the unpatched base kernel with the same
 # guest program when build/obj-base and build/initramfs-base.cpio.gz exist.
 #
+# Where programs live (N = 1 to 64 siblings, 200 calls per point), a second
+# boot of the test kernel with idle=poll measures TSYNC and libpsx again:
+# in this emulator, waking a halted vCPU costs about a scheduler tick, so
+# the default guest shows how many sleep/wake round trips a call makes and
+# the idle=poll guest shows the work itself. Both are reported side by
+# side, with how stable each median is (the medians of 4 blocks of 50).
+#
 # A missed target is reported, not an error. A broken measurement (the VM
 # failed, a batch could not run, an enforcement did not restrict every
 # thread, a kernel report) exits non-zero once the files are written.
@@ -45,7 +52,7 @@ guest() {
 			APPEND="${APPEND:-}${args:+ ll.bench=${args// /,}}" \
 			"$TOP/scripts/boot.sh" "$flavour" bench || rc=$?
 	fi
-	grep -aE '^(ABI|BENCH|MEM|VOID|ERROR|SKIP|DONE),' "$log" >"$log.lines" || true
+	grep -aE '^(ABI|BENCH|STAB|MEM|VOID|ERROR|SKIP|DONE),' "$log" >"$log.lines" || true
 	if ! grep -q '^DONE,' "$log.lines"; then
 		[[ $rc -ne 0 ]] || rc=$EX_VM
 		die "$rc" "$flavour: the benchmark did not finish (log: ${log#"$TOP"/})"
@@ -59,6 +66,15 @@ guest() {
 main_log=$logs/test-bench.log
 info "test kernel: TSYNC, libpsx and reference from 0 to 16384 threads, memory"
 guest test "$main_log" "${TIMEOUT:-1500}" "${BENCH_ARGS:-}"
+
+# The same small thread counts in a guest whose idle vCPUs poll.
+poll_log=$logs/test-bench-poll.log
+poll_args="-p time -n 1,4,16,64"
+if [[ -n ${BENCH_ARGS:-} ]]; then
+	poll_args="-p time ${BENCH_ARGS}"
+fi
+info "test kernel booted with idle=poll: TSYNC and libpsx at 1 to 64 siblings"
+APPEND="idle=poll ${APPEND:-}" guest test "$poll_log" "${TIMEOUT:-1500}" "$poll_args"
 
 # flags==0 against the base, each in its own boot with the same program.
 base_lines=/dev/null
@@ -78,12 +94,25 @@ base_version=$(cat "$BUILD/base-version" 2>/dev/null || echo unknown)
 awk -F, -v out="$out" -v base_version="$base_version" \
 	-v date="$(date -u -r "$main_log" '+%Y-%m-%d %H:%M UTC')" -v mem="${MEM:-4096}" \
 	-v main="$main_log.lines" -v tsingle="$test_single_lines" \
-	-v bsingle="$base_lines" '
+	-v bsingle="$base_lines" -v poll="$poll_log.lines" '
 function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.1f", x) }
 function cell(k) {
 	if (!(k in med))
 		return "-"
 	return fmt(med[k]) " [" fmt(lo[k]) "–" fmt(hi[k]) "]"
+}
+function scell(kernel, m, n,   k) {
+	k = kernel SUBSEP m SUBSEP n
+	if (!(k in med))
+		return "-"
+	if (!(k in slo))
+		return fmt(med[k])
+	return fmt(med[k]) " (" fmt(slo[k]) "–" fmt(shi[k]) ")"
+}
+function sratio(a, b) {
+	if (!(a in med) || !(b in med))
+		return "-"
+	return sprintf("%.2f", med[a] / med[b])
 }
 function csv(kernel, metric, m, n, rules, a, b, c, reps, unit) {
 	printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", kernel, metric, m, n, \
@@ -104,16 +133,16 @@ BEGIN {
 	csvf = out "/bench.csv"; mdf = out "/bench.md"; vf = out "/verdicts.txt"
 	printf "" > vf
 	print "kernel,metric,method,threads,rules,median,min,max,reps,unit" > csvf
-	files[1] = main; files[2] = tsingle; files[3] = bsingle
-	for (f = 1; f <= 3; f++) {
-		kernel = f == 3 ? "base" : "test"
+	files[1] = main; files[2] = tsingle; files[3] = bsingle; files[4] = poll
+	for (f = 1; f <= 4; f++) {
+		kernel = f == 3 ? "base" : f == 4 ? "poll" : "test"
 		while ((getline line < files[f]) > 0) {
 			n = split(line, a, ",")
 			if (a[1] == "ABI") {
 				abi[kernel] = a[2]
 			} else if (a[1] == "BENCH" && n == 7) {
 				m = a[2]
-				if (f > 1) {
+				if (f == 2 || f == 3) {
 					if (m != "single")
 						continue
 					m = "flags0"
@@ -123,6 +152,10 @@ BEGIN {
 				csv(kernel, "time", m, a[3], 1, a[4], a[5], a[6], a[7], "us")
 				if (f == 1 && m == "psx")
 					ns[++nr_ns] = a[3]
+			} else if (a[1] == "STAB" && n == 6 && (f == 1 || f == 4)) {
+				k = kernel SUBSEP a[2] SUBSEP a[3]
+				slo[k] = a[4]; shi[k] = a[5]
+				csv(kernel, "block_medians", a[2], a[3], 1, "NA", a[4], a[5], 4 * a[6], "us")
 			} else if (a[1] == "MEM" && n == 12 && f == 1) {
 				k = a[2] SUBSEP a[3] SUBSEP a[4]
 				mems[++nr_mem] = k
@@ -151,6 +184,9 @@ BEGIN {
 			k = "test" SUBSEP ms[j] SUBSEP ns[i]
 			if (k in med)
 				printf "%d %s %s %s\n", ns[i] + 1, med[k], lo[k], hi[k] > (out "/" ms[j] ".dat")
+			k = "poll" SUBSEP ms[j] SUBSEP ns[i]
+			if (j <= 2 && (k in med))
+				printf "%d %s %s %s\n", ns[i] + 1, med[k], lo[k], hi[k] > (out "/poll-" ms[j] ".dat")
 		}
 	}
 
@@ -192,6 +228,55 @@ BEGIN {
 	else
 		verdict("TSYNC >= 2x faster than libpsx from 64 threads", worst64 >= 2 ? "met" : "missed", \
 			sprintf("lowest libpsx/TSYNC %.2f at N=%d", worst64, worst64_n))
+
+	# Where programs live: N = 1 to 64, both guest idle modes.
+	split("1 4 16 64", small, " ")
+	pw = ""; pww = ""; dw = ""; cnt_p = 0; cnt_d = 0; few = ""
+	for (i = 1; i <= 4; i++) {
+		n = small[i]
+		kt = "poll" SUBSEP "tsync" SUBSEP n; kp = "poll" SUBSEP "psx" SUBSEP n
+		kw = "poll" SUBSEP "wake" SUBSEP n
+		if ((kt in med) && (kp in med) && (kw in med)) {
+			cnt_p++
+			r = med[kp] / med[kt]; pratio[n] = r
+			if (pw == "" || r < pw) { pw = r; pw_n = n }
+			r = med[kt] / med[kw]; pwake[n] = r
+			if (pww == "" || r > pww) { pww = r; pww_n = n }
+		}
+		kt = "test" SUBSEP "tsync" SUBSEP n; kp = "test" SUBSEP "psx" SUBSEP n
+		if ((kt in med) && (kp in med)) {
+			cnt_d++
+			r = med[kp] / med[kt]
+			if (dw == "" || r < dw) { dw = r; dw_n = n }
+		}
+		split("test poll", ks, " ")
+		for (j = 1; j <= 2; j++)
+			for (q = 1; q <= 2; q++) {
+				k = ks[j] SUBSEP (q == 1 ? "tsync" : "psx") SUBSEP n
+				if ((k in reps) && reps[k] < 200)
+					few = few sprintf(" %s %s N=%d: %d;", ks[j], q == 1 ? "TSYNC" : "libpsx", n, reps[k])
+			}
+	}
+	if (cnt_p < 4)
+		verdict("idle=poll: TSYNC >= 2x faster than libpsx at N = 1, 4, 16, 64", "not measured", why ? why : "the idle=poll run lacks a thread count")
+	else
+		verdict("idle=poll: TSYNC >= 2x faster than libpsx at N = 1, 4, 16, 64", pw >= 2 ? "met" : "missed", \
+			sprintf("lowest libpsx/TSYNC %.2f at N=%d", pw, pw_n))
+	if (cnt_p < 4)
+		verdict("idle=poll: TSYNC within 2x of wake-all at N = 1, 4, 16, 64", "not measured", why ? why : "the idle=poll run lacks a thread count")
+	else
+		verdict("idle=poll: TSYNC within 2x of wake-all at N = 1, 4, 16, 64", pww <= 2 ? "met" : "missed", \
+			sprintf("highest TSYNC/wake-all %.2f at N=%d", pww, pww_n))
+	if (cnt_d < 4)
+		verdict("default idle: TSYNC at least as fast as libpsx at N = 1, 4, 16, 64", "not measured", why ? why : "a thread count is missing")
+	else
+		verdict("default idle: TSYNC at least as fast as libpsx at N = 1, 4, 16, 64", dw >= 1 ? "met" : "missed", \
+			sprintf("lowest libpsx/TSYNC %.2f at N=%d", dw, dw_n))
+	if (cnt_p < 4 || cnt_d < 4)
+		verdict("at least 200 calls per point at N <= 64", "not measured", "a thread count is missing")
+	else
+		verdict("at least 200 calls per point at N <= 64", few == "" ? "met" : "missed", \
+			few == "" ? "TSYNC and libpsx, both guest modes; medians of 4 blocks in the table" : "fewer:" few)
 
 	# Memory: TSYNC keeps the growth of one cred and one domain whatever
 	# N (a struct cred alone is 192 bytes of slab), libpsx grows per thread.
@@ -240,6 +325,22 @@ BEGIN {
 			cell("test" SUBSEP "wake" SUBSEP n), \
 			(n in ratio) ? sprintf("%.2f", ratio[n]) : "-", reps["test", "psx", n] > mdf
 	}
+	printf "\n## Where programs live: 1 to 64 siblings, both guest idle modes (µs)\n\n" > mdf
+	printf "Median of 200 calls, and in parentheses the lowest and highest median of 4 blocks of 50 consecutive calls (how stable the median is). " > mdf
+	printf "Default guest: an idle vCPU halts, and waking it costs about a scheduler tick in this emulator, so sleep/wake round trips dominate; " > mdf
+	printf "idle=poll: idle vCPUs poll, the work itself shows.\n\n" > mdf
+	printf "| N | default: TSYNC | libpsx | libpsx/TSYNC | idle=poll: TSYNC | libpsx | libpsx/TSYNC | wake-all | TSYNC/wake-all |\n" > mdf
+	printf "|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n" > mdf
+	for (i = 1; i <= 4; i++) {
+		n = small[i]
+		printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", n, \
+			scell("test", "tsync", n), scell("test", "psx", n), \
+			sratio("test" SUBSEP "psx" SUBSEP n, "test" SUBSEP "tsync" SUBSEP n), \
+			scell("poll", "tsync", n), scell("poll", "psx", n), \
+			sratio("poll" SUBSEP "psx" SUBSEP n, "poll" SUBSEP "tsync" SUBSEP n), \
+			scell("poll", "wake", n), \
+			sratio("poll" SUBSEP "tsync" SUBSEP n, "poll" SUBSEP "wake" SUBSEP n) > mdf
+	}
 	if (nr_mem) {
 		printf "\n## Slab growth of one enforcement (kB, median [min–max], fresh process each)\n\n" > mdf
 		printf "| method | N | rules | Slab | SUnreclaim |\n|:--|--:|--:|--:|--:|\n" > mdf
@@ -266,8 +367,9 @@ BEGIN {
 rm -f "$out/bench.png"
 plots=()
 declare -A title=([tsync]=TSYNC [psx]=libpsx [ref]="reference: single x (N+1)"
-	[wake]="wake-all: every thread runs once")
-for m in tsync psx ref wake; do
+	[wake]="wake-all: every thread runs once" [poll-tsync]="TSYNC, idle=poll guest"
+	[poll-psx]="libpsx, idle=poll guest")
+for m in tsync psx ref wake poll-tsync poll-psx; do
 	[[ -s $out/$m.dat ]] || continue
 	# The reference is derived (single x (N+1)): no error bars, one slow
 	# single call would stretch them over orders of magnitude.
@@ -291,15 +393,15 @@ set key top left
 plot $(IFS=,; echo "${plots[*]}")
 EOF
 fi
-rm -f "$out"/{tsync,psx,ref,wake}.dat
+rm -f "$out"/{tsync,psx,ref,wake,poll-tsync,poll-psx}.dat
 
 cat "$out/bench.md"
 echo
 cat "$out/verdicts.txt"
 rm -f "$out/verdicts.txt"
 
-voids=$(cat "$main_log.lines" "$test_single_lines" "$base_lines" | grep -c '^VOID,' || true)
-errors=$(cat "$main_log.lines" "$test_single_lines" "$base_lines" | grep -c '^ERROR,' || true)
+voids=$(cat "$main_log.lines" "$poll_log.lines" "$test_single_lines" "$base_lines" | grep -c '^VOID,' || true)
+errors=$(cat "$main_log.lines" "$poll_log.lines" "$test_single_lines" "$base_lines" | grep -c '^ERROR,' || true)
 if ((voids || errors)); then
 	die "$EX_TEST" "broken measurement: $voids void enforcement(s), $errors failed batch(es) (see build/bench/bench.md)"
 fi

@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
 # Build the kernel (bzImage, through ccache, incrementally), install its
 # UAPI headers, and build the Landlock selftests statically with the
-# kselftest installer.
+# kselftest installer. With ARCH=um: the UML kernel (build/obj-um/linux);
+# UML exports no UAPI headers, so the selftests, which run on its x86_64
+# user space, are built against the tree's x86_64 headers (obj-um/user).
 #
 # Usage: build.sh [test|debug|base]
+# Environment: ARCH (x86_64 or um)
 set -euo pipefail
 STEP=build
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 flavour=${1:-test}
-obj=$BUILD/obj-$flavour
+obj=$(obj_dir "$flavour")
+image=$obj/$KIMAGE
+name=$flavour uobj=$obj uarch=()
+if [[ $KARCH == um ]]; then
+	name=um uobj=$obj/user uarch=(ARCH=x86_64)
+fi
 use_flavour "$flavour"
-[[ -f $obj/.config ]] || die "$EX_BUILD" "no $flavour config; run 'make config'"
+[[ -f $obj/.config ]] || die "$EX_BUILD" "no $name config; run 'make config'"
 
 # ccache shared by every clone on this machine: hash relative paths.
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -32,28 +40,64 @@ stamp=$({
 	cat "$obj/.config"
 } | sha256sum | cut -d' ' -f1)
 if [[ -f $obj/.build-stamp && $(cat "$obj/.build-stamp") == "$stamp" &&
-	-f $obj/arch/x86/boot/bzImage && -x $obj/kselftest/install/landlock/base_test ]]; then
-	done_step "$flavour: up to date ($obj/arch/x86/boot/bzImage)"
+	-f $image && -x $obj/kselftest/install/landlock/base_test ]]; then
+	done_step "$name: up to date ($image)"
 	exit 0
 fi
 rm -f "$obj/.build-stamp"
 
+# progress PID: while make (PID) builds, show how many objects it compiled
+# out of the last full build's count: refreshed in place on a terminal,
+# one plain line a minute otherwise (CI logs).
+# The estimate: the objects of the last build of this flavour on this
+# machine, or what a cold build made here (config fragments of 2026-12).
+est_file=$CACHE/objects-$name
+declare -A cold_objects=([test]=1360 [debug]=1418 [kcsan]=1416 [base]=1360)
+progress() {
+	local pid=$1 start=$SECONDS last=$SECONDS n est line
+	est=$(cat "$est_file" 2>/dev/null || echo "${cold_objects[$name]:-0}")
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		n=$(grep -c '^  CC ' "$log" 2>/dev/null || true)
+		line="$name: ${n:-0}"
+		if [[ $est -gt 0 ]]; then
+			line+="/~$est objects ($((100 * n / est > 99 ? 99 : 100 * n / est))%)"
+		else
+			line+=" objects"
+		fi
+		line+=", $(((SECONDS - start) / 60))m$(((SECONDS - start) % 60))s"
+		if [[ -t 1 ]]; then
+			printf '\r[%-9s] %s\033[K' "$STEP" "$line"
+		elif ((SECONDS - last >= 60)); then
+			info "$line"
+			last=$SECONDS
+		fi
+	done
+	[[ ! -t 1 ]] || printf '\r\033[K'
+}
+
 log=$obj/build.log
-info "$flavour: make bzImage (log: $log)"
-if ! make -C "$LINUX" O="$obj" -j"$(jobs)" CC="ccache gcc" bzImage >"$log" 2>&1; then
+info "$name: make $KTARGET (log: $log)"
+make -C "$LINUX" O="$obj" "${KMAKE[@]}" -j"$(jobs)" CC="ccache gcc" "$KTARGET" >"$log" 2>&1 &
+make_pid=$!
+progress "$make_pid"
+if ! wait "$make_pid"; then
 	grep -E 'error|Error' "$log" | head -20 >&2
 	die "$EX_BUILD" "kernel build failed (see $log)"
 fi
+# The estimate for the next build: the objects this build left.
+mkdir -p "$CACHE"
+find "$obj" -name '*.o' -not -path '*/kselftest/*' -not -path '*/tools/*' | wc -l >"$est_file"
 if grep -q 'warning:' "$log"; then
 	grep 'warning:' "$log" | sort -u | head -20 >&2
 fi
-make -C "$LINUX" O="$obj" -s headers_install >>"$log" 2>&1 ||
+make -C "$LINUX" O="$uobj" "${uarch[@]}" -s headers_install >>"$log" 2>&1 ||
 	die "$EX_BUILD" "headers_install failed (see $log)"
 
 # The selftests, static, so that the guest needs no libc.
 ksft=$obj/kselftest
 rm -rf "$ksft/install"
-if ! LDFLAGS=-static make -C "$LINUX/tools/testing/selftests" O="$obj" \
+if ! LDFLAGS=-static make -C "$LINUX/tools/testing/selftests" O="$uobj" "${uarch[@]}" \
 	TARGETS=landlock INSTALL_PATH="$ksft/install" -j"$(jobs)" install >>"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | tail -20 >&2
 	die "$EX_BUILD" "Landlock selftests build failed (see $log)"
@@ -63,4 +107,4 @@ for t in "$ksft"/install/landlock/*_test; do
 		die "$EX_BUILD" "${t##*/} is not statically linked"
 done
 echo "$stamp" >"$obj/.build-stamp"
-done_step "$flavour: $(make -s -C "$LINUX" O="$obj" kernelrelease 2>/dev/null) bzImage, $(find "$ksft/install/landlock" -name '*_test' | wc -l) selftests"
+done_step "$name: $(make -s -C "$LINUX" O="$obj" "${KMAKE[@]}" kernelrelease 2>/dev/null) $KTARGET, $(find "$ksft/install/landlock" -name '*_test' | wc -l) selftests"

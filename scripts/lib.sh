@@ -19,7 +19,7 @@ BASE_PKG=linux-source-6.12
 BASE_VERSION_PIN=6.12.117-1~deb12u1
 BASE_TAG=base
 # The version of the series in patches/ ([PATCH vN n/m]).
-SERIES_VERSION=2
+SERIES_VERSION=3
 export TOP BUILD LINUX CACHE BASE_PKG BASE_VERSION_PIN BASE_TAG SERIES_VERSION
 
 _step_start=$(date +%s)
@@ -63,6 +63,36 @@ use_flavour() {
 		;;
 	*) die "$EX_CONFIG" "unknown flavour '$1' (test, debug, kcsan or base)" ;;
 	esac
+}
+
+# The architecture of make's ARCH= (checked by scripts/options.sh): x86_64,
+# the default, runs in QEMU; um is User-Mode Linux on this x86_64 host
+# (make test ARCH=um), one flavour (test), built in build/obj-um.
+# obj_dir FLAVOUR: the build directory; KMAKE: make's arguments for the
+# kernel's architecture; KTARGET: the image's make target; KIMAGE: the image,
+# relative to the build directory.
+KARCH=${ARCH:-x86_64}
+# shellcheck disable=SC2034 # used by the scripts that source this file
+case $KARCH in
+um) KMAKE=(ARCH=um) KTARGET=linux KIMAGE=linux ;;
+*) KMAKE=() KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+esac
+obj_dir() {
+	if [[ $KARCH == um ]]; then
+		echo "$BUILD/obj-um"
+	else
+		echo "$BUILD/obj-$1"
+	fi
+}
+
+# The kernel reports that fail a run, in a console log: kernel_reports LOG
+# prints the first 20 report lines ("NR:line"). The stack traces that fault
+# injection prints on request (make stress) are not reports: kernel-log.awk
+# hides their "Call Trace:" lines.
+KERNEL_REPORT_RE='(BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|kmemleak: report|possible (recursive|circular) locking|INFO: task .* blocked for more than|rcu: INFO|detected stalls|soft lockup|hard LOCKUP|Call Trace:)'
+kernel_reports() {
+	awk -v mode=scan -f "$TOP/scripts/kernel-log.awk" "$1" |
+		grep -E "$KERNEL_REPORT_RE" | head -20 || true
 }
 
 # Number of parallel jobs for make.

@@ -71,7 +71,7 @@ flavour=${1:-debug}
 boot selftests "TIMEOUT=${TIMEOUT:-1500}" \
 	"TEST_TIMEOUT=${TEST_TIMEOUT:-1200}" -- "$flavour" test
 boot stress "MEM=${MEM:-4096}" "TIMEOUT=${TIMEOUT:-900}" \
-	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-150} ll.sweep_time=${SWEEP_TIME:-150} ${APPEND:-}" \
+	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-240} ll.sweep_time=${SWEEP_TIME:-150} ${APPEND:-}" \
 	-- "$flavour" stress
 
 done_step "$flavour kernel: selftests, stress scenarios, allocation-failure sweep ($skipped selftest cases skipped)"

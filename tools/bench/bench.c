@@ -21,6 +21,8 @@
  *
  *   ABI,<landlock ABI version>
  *   BENCH,<method>,<N>,<median_us>,<min_us>,<max_us>,<reps>
+ *   STAB,<method>,<N>,<lowest_us>,<highest_us>,<block>  the medians of 4
+ *       blocks of <block> consecutive samples: how stable the median is
  *   MEM,<method>,<N>,<rules>,<slab_median_kB>,<slab_min_kB>,<slab_max_kB>,
  *       <sunreclaim_median_kB>,<sunreclaim_min_kB>,<sunreclaim_max_kB>,
  *       <cred_jar_objs_median|NA>,<reps>
@@ -636,6 +638,24 @@ static void report_error(enum method plan, uint32_t n, const char *error)
 static void print_stats(const char *name, uint32_t n, double *v, int nr,
 			double out[4])
 {
+	double block[MAX_SAMPLES / 4], lo = 0, hi = 0, b;
+	int i, j, len = nr / 4;
+
+	/*
+	 * How stable the median is: the medians of 4 blocks of consecutive
+	 * samples (in the order they were taken), smallest and largest.
+	 */
+	for (i = 0; len >= 2 && i < 4; i++) {
+		for (j = 0; j < len; j++)
+			block[j] = v[i * len + j];
+		b = median_d(block, len);
+		if (!i || b < lo)
+			lo = b;
+		if (!i || b > hi)
+			hi = b;
+	}
+	if (len >= 2)
+		printf("STAB,%s,%u,%.1f,%.1f,%d\n", name, n, lo, hi, len);
 	out[0] = median_d(v, nr);
 	out[1] = v[0];
 	out[2] = v[nr - 1];
@@ -725,10 +745,13 @@ static void mem_method(struct batch *shared, enum method m, uint32_t n,
 	fflush(stdout);
 }
 
-/* Repetitions per thread count: fewer where a batch costs seconds. */
+/*
+ * Repetitions per thread count: at least 200 where programs live (N <= 64),
+ * fewer where a batch costs seconds.
+ */
 static int reps_for(uint32_t n, int max_reps)
 {
-	int reps = n >= 16384 ? 5 : n >= 4096 ? 9 : 16;
+	int reps = n >= 16384 ? 5 : n >= 4096 ? 9 : n > 64 ? 16 : 200;
 
 	return reps < max_reps ? reps : max_reps;
 }
