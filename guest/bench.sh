@@ -1,9 +1,11 @@
 #!/bin/sh
 # Guest side of 'make bench' (ll.mode=bench): make room for 16,384 threads,
-# create the files of the 1,000-rule ruleset on a tmpfs and run /tools/bench.
+# create the files of the 1,000-rule ruleset on a tmpfs and run /tools/bench,
+# then the Go benchmark when asked.
 #
 # Kernel command line: ll.bench=ARGS  arguments for /tools/bench, commas for
-# spaces, colons for commas (e.g. ll.bench=-p,single,-n,0:64:1024).
+# spaces, colons for commas (e.g. ll.bench=-p,single,-n,0:64:1024);
+# ll.gobench=N,...  then /tools/go-tsync -bench at these thread counts.
 
 dir=/tmp/bench
 
@@ -28,4 +30,24 @@ done
 
 args=$(sed -n 's/.*[[:space:]]ll\.bench=\([^[:space:]]*\).*/\1/p' /proc/cmdline | tr , ' ')
 # shellcheck disable=SC2086 # ARGS are words
-exec /tools/bench -d "$dir" $args
+/tools/bench -d "$dir" $args
+rc=$?
+
+# Go (ll.gobench=4,8,16,32,64: the thread counts): TSYNC against
+# syscall.AllThreadsSyscall, in the same BENCH lines, with at most the
+# repetitions that ARGS allow (-r).
+gobench=$(sed -n 's/.*[[:space:]]ll\.gobench=\([^[:space:]]*\).*/\1/p' /proc/cmdline)
+if [ -n "$gobench" ] && [ -x /tools/go-tsync ]; then
+	reps=200
+	# shellcheck disable=SC2086 # ARGS are words
+	set -- $args
+	while [ $# -gt 1 ]; do
+		if [ "$1" = -r ] && [ "$2" -lt "$reps" ] 2>/dev/null; then
+			reps=$2
+		fi
+		shift
+	done
+	/tools/go-tsync -bench -threads "$gobench" -reps "$reps" -dir "$dir/go" ||
+		echo "ERROR,go,0,go-tsync -bench exited with status $?"
+fi
+exit "$rc"

@@ -14,6 +14,11 @@
 # the idle=poll guest shows the work itself. Both are reported side by
 # side, with how stable each median is (the medians of 4 blocks of 50).
 #
+# Go (tools/go/tsync, after bench.c in the main run, ll.gobench=): one
+# TSYNC call against syscall.AllThreadsSyscall, Go's own broadcast, with
+# N = 4 to 64 goroutines locked to their threads ("go-tsync",
+# "go-allthreads"): a table of its own and two more lines in the plot.
+#
 # A missed target is reported, not an error. A broken measurement (the VM
 # failed, a batch could not run, an enforcement did not restrict every
 # thread, a kernel report) exits non-zero once the files are written.
@@ -65,7 +70,8 @@ guest() {
 
 main_log=$logs/test-bench.log
 info "test kernel: TSYNC, libpsx and reference from 0 to 16384 threads, memory"
-guest test "$main_log" "${TIMEOUT:-1500}" "${BENCH_ARGS:-}"
+APPEND="${APPEND:-} ll.gobench=4,8,16,32,64" \
+	guest test "$main_log" "${TIMEOUT:-1500}" "${BENCH_ARGS:-}"
 
 # The same small thread counts in a guest whose idle vCPUs poll.
 poll_log=$logs/test-bench-poll.log
@@ -152,6 +158,8 @@ BEGIN {
 				csv(kernel, "time", m, a[3], 1, a[4], a[5], a[6], a[7], "us")
 				if (f == 1 && m == "psx")
 					ns[++nr_ns] = a[3]
+				if (f == 1 && m == "go-allthreads")
+					gns[++nr_gns] = a[3]
 			} else if (a[1] == "STAB" && n == 6 && (f == 1 || f == 4)) {
 				k = kernel SUBSEP a[2] SUBSEP a[3]
 				slo[k] = a[4]; shi[k] = a[5]
@@ -189,6 +197,13 @@ BEGIN {
 				printf "%d %s %s %s\n", ns[i] + 1, med[k], lo[k], hi[k] > (out "/poll-" ms[j] ".dat")
 		}
 	}
+	for (i = 1; i <= nr_gns; i++)
+		for (j = 1; j <= 2; j++) {
+			m = j == 1 ? "go-tsync" : "go-allthreads"
+			k = "test" SUBSEP m SUBSEP gns[i]
+			if (k in med)
+				printf "%d %s %s %s\n", gns[i] + 1, med[k], lo[k], hi[k] > (out "/" m ".dat")
+		}
 
 	# Verdicts.
 	no_tsync = ("test" SUBSEP "tsync") in skip
@@ -341,6 +356,25 @@ BEGIN {
 			scell("poll", "wake", n), \
 			sratio("poll" SUBSEP "tsync" SUBSEP n, "poll" SUBSEP "wake" SUBSEP n) > mdf
 	}
+	if (nr_gns) {
+		printf "\n## Go: AllThreadsSyscall vs TSYNC (µs, median [min–max])\n\n" > mdf
+		printf "A static Go program (tools/go/tsync, CGO_ENABLED=0, GOMAXPROCS as the runtime chose it) with N goroutines locked to their own OS thread and parked on a channel, " > mdf
+		printf "beside its main thread and the threads of the runtime: one `landlock_restrict_self()` with TSYNC against `syscall.AllThreadsSyscall` " > mdf
+		printf "(the broadcast of the Go runtime: the world stops and every thread makes the call from a signal handler, one domain each). " > mdf
+		printf "TSYNC and libpsx from the C program at the same N where measured.\n\n" > mdf
+		if (("test" SUBSEP "go-tsync") in skip)
+			printf "**Go TSYNC not measured: %s.**\n\n", skip["test", "go-tsync"] > mdf
+		printf "| N | Go: TSYNC | AllThreadsSyscall | AllThreadsSyscall/TSYNC | C: TSYNC | libpsx | reps |\n" > mdf
+		printf "|--:|--:|--:|--:|--:|--:|--:|\n" > mdf
+		for (i = 1; i <= nr_gns; i++) {
+			n = gns[i]
+			printf "| %d | %s | %s | %s | %s | %s | %s |\n", n, cell("test" SUBSEP "go-tsync" SUBSEP n), \
+				cell("test" SUBSEP "go-allthreads" SUBSEP n), \
+				sratio("test" SUBSEP "go-allthreads" SUBSEP n, "test" SUBSEP "go-tsync" SUBSEP n), \
+				cell("test" SUBSEP "tsync" SUBSEP n), cell("test" SUBSEP "psx" SUBSEP n), \
+				reps["test", "go-allthreads", n] > mdf
+		}
+	}
 	if (nr_mem) {
 		printf "\n## Slab growth of one enforcement (kB, median [min–max], fresh process each)\n\n" > mdf
 		printf "| method | N | rules | Slab | SUnreclaim |\n|:--|--:|--:|--:|--:|\n" > mdf
@@ -369,7 +403,9 @@ plots=()
 declare -A title=([tsync]=TSYNC [psx]=libpsx [ref]="reference: single x (N+1)"
 	[wake]="wake-all: every thread runs once" [poll-tsync]="TSYNC, idle=poll guest"
 	[poll-psx]="libpsx, idle=poll guest")
-for m in tsync psx ref wake poll-tsync poll-psx; do
+title[go-tsync]="Go: TSYNC (N locked goroutines)"
+title[go-allthreads]="Go: syscall.AllThreadsSyscall"
+for m in tsync psx ref wake poll-tsync poll-psx go-tsync go-allthreads; do
 	[[ -s $out/$m.dat ]] || continue
 	# The reference is derived (single x (N+1)): no error bars, one slow
 	# single call would stretch them over orders of magnitude.
@@ -393,7 +429,7 @@ set key top left
 plot $(IFS=,; echo "${plots[*]}")
 EOF
 fi
-rm -f "$out"/{tsync,psx,ref,wake,poll-tsync,poll-psx}.dat
+rm -f "$out"/{tsync,psx,ref,wake,poll-tsync,poll-psx,go-tsync,go-allthreads}.dat
 
 cat "$out/bench.md"
 echo

@@ -19,6 +19,7 @@ needs=(
 	qemu-system-x86:qemu-system-x86_64
 	busybox-static:/bin/busybox
 	libcap-dev:/usr/lib/x86_64-linux-gnu/libpsx.a
+	golang-go:go
 	xz-utils:xz
 	git:git
 	git-email:/usr/lib/git-core/git-send-email

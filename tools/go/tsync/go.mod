@@ -1,0 +1,3 @@
+module landlock-tsync/tools/go/tsync
+
+go 1.19
