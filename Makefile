@@ -3,6 +3,7 @@
 #
 #   make run      boot the patched kernel and show TSYNC at work
 #   make test     run every Landlock kselftest in the guest
+#                 (ARCH=um: in User-Mode Linux, hostfs variants included)
 #   make help     everything else
 
 SHELL := /bin/bash
@@ -14,19 +15,21 @@ export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
 # reads its goals: before any prerequisite builds or boots, with -n or -j
 # too. Make 4.3's $(shell) does not see command-line variables: they are
 # passed explicitly, shell-quoted.
-OPTION_GOALS := config build initramfs run boot-info test exec stress mutant bench mbox
-OPTIONS := FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
+OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench mbox
+OPTIONS := ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
 	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF
-ifneq ($(filter $(OPTION_GOALS),$(MAKECMDGOALS)),)
+# ARCH= (x86_64 or um) is checked against every goal.
+CHECK_GOALS := $(if $(ARCH),$(or $(MAKECMDGOALS),help),$(filter $(OPTION_GOALS),$(MAKECMDGOALS)))
+ifneq ($(CHECK_GOALS),)
 shq = '$(subst ','\'',$(1))'
 ifneq ($(shell $(foreach v,$(OPTIONS),$(v)=$(call shq,$($(v)))) \
 	FLAVOUR_ORIGIN=$(call shq,$(origin FLAVOUR)) \
-	$(S)/options.sh $(filter $(OPTION_GOALS),$(MAKECMDGOALS)) >&2 && echo ok),ok)
+	$(S)/options.sh $(CHECK_GOALS) >&2 && echo ok),ok)
 $(error invalid option(s), see above)
 endif
 endif
 
-.PHONY: help deps fetch tree config build initramfs run test exec boot-info \
+.PHONY: help deps fetch tree config build initramfs run test exec shell boot-info \
 	stress mutant bench check export mbox clean distclean
 
 help:
@@ -34,7 +37,9 @@ help:
 
 ## make run                 boot the patched kernel and show the TSYNC demo
 ## make test                run the Landlock kselftests (TESTS="a b" REPEAT=N)
-## make exec PROG=f ARGS=.. run your own static binary in the guest as root
+## make test ARCH=um        the same in User-Mode Linux, hostfs variants included
+## make shell               a shell in the patched kernel: the host's / read-only, a tmpfs overlay
+## make exec PROG=f ARGS=.. run your own program in the guest as root (any host program)
 ## make stress              debug kernel: selftests, stress suite, fault sweep
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
@@ -44,7 +49,8 @@ help:
 ## make export              write build/linux's commits back to patches/
 ## make mbox                mail files for git send-email (nothing is sent), both series
 ##                          (FROM='Name <addr>': as that sender; SIGNOFF=1: + their sign-off)
-## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug|kcsan)
+## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug|kcsan;
+##                          ARCH=um: deps, config and build of the UML kernel)
 
 deps:
 	@$(S)/deps.sh
@@ -63,10 +69,13 @@ run: initramfs
 	@$(S)/boot.sh $(FLAVOUR) run
 boot-info: initramfs
 	@$(S)/boot.sh $(FLAVOUR) info
-test: initramfs
+# User-Mode Linux boots from a host directory, not from an initramfs.
+test: $(if $(filter um,$(ARCH)),build,initramfs)
 	@$(S)/test.sh $(FLAVOUR)
 exec: initramfs
 	@$(S)/exec.sh $(FLAVOUR) "$(PROG)" "$(ARGS)"
+shell: initramfs
+	@$(S)/boot.sh $(FLAVOUR) shell
 STRESS_FLAVOUR := $(if $(filter kcsan,$(FLAVOUR)),kcsan,debug)
 stress:
 	@$(MAKE) --no-print-directory FLAVOUR=$(STRESS_FLAVOUR) initramfs

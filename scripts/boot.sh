@@ -32,6 +32,11 @@ case $flavour in
 debug | kcsan) def_timeout=2400 def_mem=4096 ;;
 *) def_timeout=1200 def_mem=2048 ;;
 esac
+# An interactive shell may last a working day; a scripted one not.
+if [[ $mode == shell ]]; then
+	def_timeout=600
+	[[ ! -t 0 ]] || def_timeout=28800
+fi
 timeout=${TIMEOUT:-$def_timeout}
 mem=${MEM:-$def_mem}
 
@@ -74,6 +79,35 @@ append+=" ${APPEND:-}"
 mkdir -p "$BUILD/logs"
 log=${LOG:-$BUILD/logs/$flavour-$mode.log}
 info "$flavour kernel, ll.mode=$mode, $accel, -smp 2, ${mem}M, timeout ${timeout}s (log: ${log#"$TOP"/})"
+
+if [[ $mode == shell ]]; then
+	# make shell: the host's root directory, read-only over 9p (virtio),
+	# under a tmpfs overlay in the guest; the serial console is this
+	# terminal (or the commands on stdin), logged to $log. Ctrl-C goes to
+	# the guest; Ctrl-A X quits QEMU. QEMU runs in the foreground and is
+	# killed with the outer timeout: nothing is left behind.
+	append+=" ll.cwd=$(pwd | sed 's/[[:space:]]/?/g')"
+	[[ -z ${SHELL_CMD:-} ]] || append+=" ll.cmdfile=$SHELL_CMD"
+	set +e
+	timeout --foreground --kill-after=10 "$timeout" qemu-system-x86_64 \
+		-accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \
+		-kernel "$kernel" -initrd "$initrds" -append "$append" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-chardev stdio,id=con,mux=on,signal=off,logfile="$log" \
+		-serial chardev:con -mon chardev=con,mode=readline \
+		-display none -nodefaults -no-reboot
+	qemu_rc=$?
+	set -e
+	reports=$(awk -v mode=scan -f "$TOP/scripts/kernel-log.awk" "$log" |
+		grep -E '(BUG:|WARNING:|Oops|Kernel panic|KASAN|UBSAN|possible (recursive|circular) locking|Call Trace:)' | head -20 || true)
+	[[ -z $reports ]] || die "$EX_TEST" "the kernel reported a problem (see ${log#"$TOP"/}): $reports"
+	end=$(tr -d '\r' <"$log" | grep -o '@@LLT-END rc=[0-9]*' | tail -1 || true)
+	if [[ -z $end ]]; then
+		[[ $qemu_rc -ne 124 && $qemu_rc -ne 137 ]] || die "$EX_VM" "timeout: the shell was still running after ${timeout}s"
+		die "$EX_VM" "the guest ended without a verdict (qemu exit $qemu_rc; see ${log#"$TOP"/})"
+	fi
+	exit "${end##*rc=}"
+fi
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 \
 	-accel "$accel" -cpu "$cpu" -smp 2 -m "$mem" \

@@ -52,7 +52,7 @@ rm -f "$obj/.build-stamp"
 # The estimate: the objects of the last build of this flavour on this
 # machine, or what a cold build made here (config fragments of 2026-12).
 est_file=$CACHE/objects-$name
-declare -A cold_objects=([test]=1360 [debug]=1418 [kcsan]=1416 [base]=1360)
+declare -A cold_objects=([test]=1360 [debug]=1418 [kcsan]=1416 [base]=1360 [um]=776)
 progress() {
 	local pid=$1 start=$SECONDS last=$SECONDS n est line
 	est=$(cat "$est_file" 2>/dev/null || echo "${cold_objects[$name]:-0}")

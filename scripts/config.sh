@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
 # Generate the kernel configuration: tinyconfig + the x86_64 boot fragment
 # + the Landlock selftests' own config (+ the debug fragment for the debug
-# kernel), then check that every requested symbol landed.
+# kernel), then check that every requested symbol landed. With ARCH=um:
+# ARCH=um tinyconfig + the UML fragment + the selftests' config and
+# config.um, in build/obj-um.
 #
 # Usage: config.sh [test|debug|kcsan|base]
+# Environment: ARCH (x86_64 or um)
 set -euo pipefail
 STEP=config
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 flavour=${1:-test}
-obj=$BUILD/obj-$flavour
+obj=$(obj_dir "$flavour")
+name=$flavour
+if [[ $KARCH == um ]]; then
+	[[ $flavour == test ]] || die "$EX_CONFIG" "ARCH=um has one flavour: test (not '$flavour')"
+	name=um
+fi
 [[ -d $LINUX ]] || die "$EX_CONFIG" "no tree; run 'make tree'"
 use_flavour "$flavour"
 fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/landlock/config")
+[[ $KARCH != um ]] || fragments=("$TOP/config/um-x86_64.config"
+	"$LINUX/tools/testing/selftests/landlock/config" "$LINUX/tools/testing/selftests/landlock/config.um")
 case $flavour in
 debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
 kcsan) fragments+=("$TOP/config/debug-x86_64.config" "$TOP/config/kcsan-x86_64.config") ;;
@@ -22,20 +32,20 @@ esac
 # Regenerate only when a fragment or the tree's Kconfig files changed.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)-$(git -C "$LINUX" rev-parse HEAD)
 if [[ -f $obj/.config && -f $obj/.config-stamp && $(cat "$obj/.config-stamp") == "$stamp" ]]; then
-	done_step "$flavour: up to date"
+	done_step "$name: up to date"
 	exit 0
 fi
 
 mkdir -p "$obj"
 cat "${fragments[@]}" >"$obj/requested.config"
 # merge_config.sh -m: merge onto tinyconfig without running olddefconfig yet.
-make -s -C "$LINUX" O="$obj" tinyconfig >"$obj/config.log" 2>&1 ||
+make -s -C "$LINUX" O="$obj" "${KMAKE[@]}" tinyconfig >"$obj/config.log" 2>&1 ||
 	die "$EX_CONFIG" "make tinyconfig failed (see $obj/config.log)"
 (cd "$obj" && "$LINUX/scripts/kconfig/merge_config.sh" -m -O "$obj" .config \
 	"${fragments[@]}") >>"$obj/config.log" 2>&1 ||
 	die "$EX_CONFIG" "merge_config.sh failed (see $obj/config.log)"
 cp "$obj/.config" "$obj/.config.merged"
-make -s -C "$LINUX" O="$obj" olddefconfig >>"$obj/config.log" 2>&1 ||
+make -s -C "$LINUX" O="$obj" "${KMAKE[@]}" olddefconfig >>"$obj/config.log" 2>&1 ||
 	die "$EX_CONFIG" "make olddefconfig failed (see $obj/config.log)"
 
 # Every requested symbol must have the requested value after olddefconfig.
@@ -71,7 +81,7 @@ while IFS= read -r line; do
 done <"$obj/requested.effective"
 if [[ $bad -gt 0 ]]; then
 	rm -f "$obj/.config-stamp"
-	die "$EX_CONFIG" "$bad requested symbol(s) missing from the $flavour config (dependencies? see $obj/requested.config)"
+	die "$EX_CONFIG" "$bad requested symbol(s) missing from the $name config (dependencies? see $obj/requested.config)"
 fi
 echo "$stamp" >"$obj/.config-stamp"
-done_step "$flavour: $(grep -c '^CONFIG_' "$obj/requested.effective") requested symbols all set ($obj/.config)"
+done_step "$name: $(grep -c '^CONFIG_' "$obj/requested.effective") requested symbols all set ($obj/.config)"

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the project needs, or say exactly how to.
+# What only one architecture's runs need is installed only when that
+# architecture is asked for (ARCH=, as make's; x86_64 by default).
+#
+# Usage: deps.sh
+# Environment: ARCH (x86_64 or um)
 set -euo pipefail
 STEP=deps
 # shellcheck source=scripts/lib.sh
@@ -16,7 +21,6 @@ needs=(
 	cpio:cpio
 	rsync:rsync
 	ccache:ccache
-	qemu-system-x86:qemu-system-x86_64
 	busybox-static:/bin/busybox
 	libcap-dev:/usr/lib/x86_64-linux-gnu/libpsx.a
 	golang-go:go
@@ -38,6 +42,12 @@ needs=(
 	groff-base:groff
 	mandoc:mandoc
 )
+case $KARCH in
+# User-Mode Linux is a host program, linked with the host's C library
+# (build-essential, above): nothing more, and no QEMU.
+um) ;;
+*) needs+=(qemu-system-x86:qemu-system-x86_64) ;;
+esac
 
 missing=()
 for n in "${needs[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Run a user's own static binary in the guest, as root, and return its exit
-# status. Usage: exec.sh FLAVOUR PROG [ARGS]
+# Run a user's own program in the guest, as root, and return its exit
+# status: a static binary in the minimal guest, any other host program in
+# make shell's guest (the host's root directory over 9p).
+# Usage: exec.sh FLAVOUR PROG [ARGS]
 set -euo pipefail
 STEP="exec"
 # shellcheck source=scripts/lib.sh
@@ -9,12 +11,19 @@ STEP="exec"
 flavour=$1
 prog=${2:-}
 args=${3:-}
-[[ -n $prog ]] || die 1 "usage: make exec PROG=path/to/static-binary [ARGS='...']"
+[[ -n $prog ]] || die 1 "usage: make exec PROG=path/to/program [ARGS='...']"
 [[ -f $prog && -x $prog ]] || die 1 "$prog: not an executable file"
-if ! file -L "$prog" | grep -qE 'statically linked|static-pie linked'; then
-	die 1 "$prog is not statically linked (the guest has no libc); build it with -static"
-fi
 obj=$BUILD/obj-$flavour
+if ! file -L "$prog" | grep -qE 'statically linked|static-pie linked'; then
+	# Any other host program runs in make shell's guest, which sees the
+	# host's root directory (read-only, under a tmpfs overlay).
+	tmp=$(mktemp -d "$BUILD/exec.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	printf 'exec %q %s\n' "$(realpath "$prog")" "$args" >"$tmp/cmd"
+	SHELL_CMD=$tmp/cmd LOG=${LOG:-$BUILD/logs/$flavour-exec-${prog##*/}.log} \
+		"$TOP/scripts/boot.sh" "$flavour" shell </dev/null
+	exit
+fi
 tmp=$(mktemp -d "$BUILD/exec.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 printf '%s\n' "$args" >"$tmp/args"

@@ -5,10 +5,10 @@
 # option is reported, with the valid values; exit 1 if any.
 #
 # Usage: options.sh GOAL...   (GOAL: a make target, or "boot" for boot.sh)
-# Environment: the options (FLAVOUR, TESTS, REPEAT, TEST_TIMEOUT, TIMEOUT,
-# MEM, ACCEL, PROG, MUTANT, MUTANT_FLAVOUR, SUITE, STRESS_ITER, STRESS_TIME,
-# SWEEP_TIME, FROM, SIGNOFF; empty is unset), and FLAVOUR_ORIGIN, make's $(origin FLAVOUR)
-# ("file" when FLAVOUR is the Makefile's default).
+# Environment: the options (ARCH, FLAVOUR, TESTS, REPEAT, TEST_TIMEOUT,
+# TIMEOUT, MEM, ACCEL, PROG, MUTANT, MUTANT_FLAVOUR, SUITE, STRESS_ITER,
+# STRESS_TIME, SWEEP_TIME, FROM, SIGNOFF; empty is unset), and FLAVOUR_ORIGIN,
+# make's $(origin FLAVOUR) ("file" when FLAVOUR is the Makefile's default).
 set -euo pipefail
 STEP=options
 # shellcheck source=scripts/lib.sh
@@ -82,12 +82,34 @@ flavour_set=0
 [[ -z $flavour || ${FLAVOUR_ORIGIN:-command line} == file ]] || flavour_set=1
 boot=0 tests=0 stress=0 mutant=0 mbox=0
 
+# ARCH: x86_64 (the default, QEMU) for every goal; um (User-Mode Linux) for
+# the steps that build and run the selftests, with its one flavour.
+arch=${ARCH:-}
+case $arch in
+"" | x86_64) ;;
+um)
+	for goal in "$@"; do
+		case $goal in
+		help | deps | fetch | tree | clean | distclean) ;;
+		config | build | test | boot)
+			[[ $flavour_set -eq 0 || $flavour == test ]] ||
+				err "FLAVOUR='$flavour': ARCH=um has one flavour: test"
+			;;
+		*) err "ARCH=um: make $goal is not supported with User-Mode Linux; valid goals: config build test (make test ARCH=um)" ;;
+		esac
+	done
+	[[ -z ${ACCEL:-} ]] || err "ACCEL='$ACCEL': ARCH=um runs no VM (User-Mode Linux is a host process)"
+	;;
+arm64) err "ARCH='$arch': not supported yet; valid values: x86_64 um" ;;
+*) err "ARCH='$arch': valid values: x86_64 um" ;;
+esac
+
 for goal in "$@"; do
 	case $goal in
 	config | build | initramfs)
 		[[ -z $flavour ]] || one_of FLAVOUR "$flavour" " (make $goal)" test debug kcsan base
 		;;
-	run | boot-info | exec | test)
+	run | boot-info | exec | shell | test)
 		[[ -z $flavour ]] || one_of FLAVOUR "$flavour" " (make $goal)" test debug kcsan
 		boot=1
 		[[ $goal != test ]] || tests=1

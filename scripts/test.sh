@@ -3,16 +3,20 @@
 # REPEAT), then boot it again with preempt=full and run tsync_test: the
 # test kernel is PREEMPT_DYNAMIC (voluntary by default, as distributions
 # ship it), so full preemption costs a boot, not a build. The second boot
-# is skipped when TESTS does not include tsync_test. Ends with one totals
-# line over both boots.
+# is skipped when TESTS does not include tsync_test. Without TESTS, a third
+# boot drives make shell with commands on stdin (shell-test.sh). Ends with
+# one totals line over the boots. With ARCH=um: one run in User-Mode Linux (uml.sh),
+# whose kernel is built fully preemptible (UML has no PREEMPT_DYNAMIC).
 #
 # Usage: test.sh [FLAVOUR]
+# Environment: ARCH (x86_64 or um), and the options of boot.sh (uml.sh).
 set -euo pipefail
 STEP="test"
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 flavour=${1:-test}
+[[ $KARCH != um ]] || exec "$TOP/scripts/uml.sh" "$flavour"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
@@ -29,6 +33,16 @@ if [[ -z ${TESTS:-} || " $TESTS " == *" tsync_test "* ]]; then
 		"$TOP/scripts/boot.sh" "$flavour" test | tee "$out" || prc=$?
 	[[ $prc -eq 0 || $prc -eq $EX_TEST ]] || exit "$prc"
 	[[ $rc -ne 0 ]] || rc=$prc
+	totals+=$'\n'$(tail -n 1 "$out")
+fi
+
+# make shell, scripted, when every test runs: a dynamically linked host
+# program in the guest.
+if [[ -z ${TESTS:-} ]]; then
+	src=0
+	"$TOP/scripts/shell-test.sh" "$flavour" | tee "$out" || src=$?
+	[[ $src -eq 0 || $src -eq $EX_TEST ]] || exit "$src"
+	[[ $rc -ne 0 ]] || rc=$src
 	totals+=$'\n'$(tail -n 1 "$out")
 fi
 
