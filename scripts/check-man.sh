@@ -80,6 +80,9 @@ for p in "${patches[@]}"; do
 		} >>"$log"
 		break
 	fi
+	# One commit per patch: the scratch tree stays clean, its log readable.
+	git -C "$tree" -c user.name=check -c user.email=check@localhost \
+		commit -q -a -m "$name"
 	blob=$(git -C "$tree" hash-object "$MANPAGE")
 	[[ -z ${post:-} || $blob == "$post"* ]] ||
 		echo "$name: gives blob ${blob:0:${#post}}, its index line says $post" >>"$log"

@@ -489,6 +489,26 @@ static inline int ll_find_answer(int tid, unsigned int gen,
 }
 
 /*
+ * Read the start of a small file (/proc, cgroupfs) into @buf, NUL-terminated;
+ * returns false if it cannot be read or is empty.
+ */
+static inline bool ll_read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+/*
  * Is @tid a user worker (an io_uring io-wq worker or SQPOLL thread, a vhost
  * worker)? Such threads belong to the process but never run user code, so
  * they cannot answer a probe round; PF_USER_WORKER in /proc/<tid>/stat.
@@ -497,18 +517,10 @@ static inline bool ll_user_worker(int tid)
 {
 	char path[64], buf[512], *p;
 	unsigned int flags;
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!ll_read_small(path, buf, sizeof(buf)))
 		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	/* The command name may hold anything: fields follow the last ')'. */
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)

@@ -41,18 +41,9 @@ static int write_file(const char *path, const char *s)
 static bool frozen(const char *events)
 {
 	char buf[256];
-	ssize_t n;
-	int fd;
 
-	fd = open(events, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return strstr(buf, "frozen 1");
+	return ll_read_small(events, buf, sizeof(buf)) &&
+	       strstr(buf, "frozen 1");
 }
 
 static void freezer_helper(pid_t target)
