@@ -3,7 +3,7 @@
 # count of findings; fails if any tool finds anything.
 #   checkpatch.pl --strict (with codespell) on every patch
 #   kernel-doc warnings on every C file the series touches
-#   sparse (C=2) and W=1 on security/landlock
+#   sparse (C=2) and W=1 on security/landlock, on x86_64 and on i386
 #   coccicheck on security/landlock
 #   ShellCheck on the project's shell scripts
 #   the man-pages series applied to Debian's page, groff and mandoc on the
@@ -88,20 +88,28 @@ case $rc in
 *) exit "$rc" ;;
 esac
 
-# sparse and W=1, on the test kernel's objects
+# sparse and W=1, on the test kernel's objects, and on a 32-bit kernel
+# (ARCH=i386, the host gcc with -m32; config.sh checks its config)
 obj=$BUILD/obj-test
 [[ -f $obj/.config ]] || die "$EX_CONFIG" "no test kernel config; run 'make config' (make check does)"
-log=$out/sparse-w1.log
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # C=2 checks every file, compiled or not; touching makes W=1 see them all.
 touch "$LINUX"/security/landlock/*.c
-make -C "$LINUX" O="$obj" -j"$(jobs)" CC="ccache gcc" C=2 W=1 security/landlock/ >"$log.raw" 2>&1 ||
-	die "$EX_BUILD" "building security/landlock with C=2 W=1 failed (see $log.raw)"
 # Findings in the files the series touches; the base's own W=1 kernel-doc
 # warnings in fs.c and ruleset.c are not the series'.
 changed_re=$(git -C "$LINUX" diff --name-only "$BASE_TAG..HEAD" -- security/landlock | paste -sd'|')
-grep -E "security/landlock/.*(warning|error):" "$log.raw" | grep -E "(${changed_re:-^$})" >"$log" || true
-report sparse+W=1 "$(grep -c . "$log" || true)" "$log"
+# sparse_w1 TOOL LOG OBJ [MAKE ARGUMENTS...]
+sparse_w1() {
+	local tool=$1 log=$2 obj=$3
+	shift 3
+	make -C "$LINUX" O="$obj" "$@" -j"$(jobs)" CC="ccache gcc" C=2 W=1 security/landlock/ >"$log.raw" 2>&1 ||
+		die "$EX_BUILD" "building security/landlock with C=2 W=1 failed (see $log.raw)"
+	grep -E "security/landlock/.*(warning|error):" "$log.raw" | grep -E "(${changed_re:-^$})" >"$log" || true
+	report "$tool" "$(grep -c . "$log" || true)" "$log"
+}
+sparse_w1 sparse+W=1 "$out/sparse-w1.log" "$obj"
+ARCH=i386 "$TOP/scripts/config.sh" test
+sparse_w1 sparse/i386 "$out/sparse-w1-i386.log" "$BUILD/obj-i386" ARCH=i386
 
 # coccicheck
 log=$out/coccicheck.log

@@ -3,10 +3,12 @@
 # + the Landlock selftests' own config (+ the debug fragment for the debug
 # kernel), then check that every requested symbol landed. With ARCH=um:
 # ARCH=um tinyconfig + the UML fragment + the selftests' config and
-# config.um, in build/obj-um.
+# config.um, in build/obj-um. With ARCH=i386 (make check): ARCH=i386
+# tinyconfig + the selftests' config + config/check-i386.config, in
+# build/obj-i386.
 #
 # Usage: config.sh [test|debug|kcsan|base]
-# Environment: ARCH (x86_64 or um)
+# Environment: ARCH (x86_64, um or i386)
 set -euo pipefail
 STEP=config
 # shellcheck source=scripts/lib.sh
@@ -15,15 +17,17 @@ STEP=config
 flavour=${1:-test}
 obj=$(obj_dir "$flavour")
 name=$flavour
-if [[ $KARCH == um ]]; then
-	[[ $flavour == test ]] || die "$EX_CONFIG" "ARCH=um has one flavour: test (not '$flavour')"
-	name=um
+if [[ $KARCH == um || $KARCH == i386 ]]; then
+	[[ $flavour == test ]] || die "$EX_CONFIG" "ARCH=$KARCH has one flavour: test (not '$flavour')"
+	name=$KARCH
 fi
 [[ -d $LINUX ]] || die "$EX_CONFIG" "no tree; run 'make tree'"
 use_flavour "$flavour"
 fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/landlock/config")
 [[ $KARCH != um ]] || fragments=("$TOP/config/um-x86_64.config"
 	"$LINUX/tools/testing/selftests/landlock/config" "$LINUX/tools/testing/selftests/landlock/config.um")
+[[ $KARCH != i386 ]] || fragments=("$LINUX/tools/testing/selftests/landlock/config"
+	"$TOP/config/check-i386.config")
 case $flavour in
 debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
 kcsan) fragments+=("$TOP/config/debug-x86_64.config" "$TOP/config/kcsan-x86_64.config") ;;

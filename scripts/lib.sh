@@ -67,7 +67,9 @@ use_flavour() {
 
 # The architecture of make's ARCH= (checked by scripts/options.sh): x86_64,
 # the default, runs in QEMU; um is User-Mode Linux on this x86_64 host
-# (make test ARCH=um), one flavour (test), built in build/obj-um.
+# (make test ARCH=um), one flavour (test), built in build/obj-um. i386 is
+# only configured and built by make check (sparse and W=1 on 32 bits), in
+# build/obj-i386.
 # obj_dir FLAVOUR: the build directory; KMAKE: make's arguments for the
 # kernel's architecture; KTARGET: the image's make target; KIMAGE: the image,
 # relative to the build directory.
@@ -75,11 +77,12 @@ KARCH=${ARCH:-x86_64}
 # shellcheck disable=SC2034 # used by the scripts that source this file
 case $KARCH in
 um) KMAKE=(ARCH=um) KTARGET=linux KIMAGE=linux ;;
+i386) KMAKE=(ARCH=i386) KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
 *) KMAKE=() KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
 esac
 obj_dir() {
-	if [[ $KARCH == um ]]; then
-		echo "$BUILD/obj-um"
+	if [[ $KARCH == um || $KARCH == i386 ]]; then
+		echo "$BUILD/obj-$KARCH"
 	else
 		echo "$BUILD/obj-$1"
 	fi

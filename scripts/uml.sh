@@ -21,7 +21,7 @@
 #              (console log path).
 set -euo pipefail
 STEP=boot
-ARCH=um
+export ARCH=um
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
