@@ -15,7 +15,7 @@ export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
 # reads its goals: before any prerequisite builds or boots, with -n or -j
 # too. Make 4.3's $(shell) does not see command-line variables: they are
 # passed explicitly, shell-quoted.
-OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench mbox
+OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench phases mbox
 OPTIONS := ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
 	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF
 # ARCH= (x86_64 or um) is checked against every goal.
@@ -30,7 +30,7 @@ endif
 endif
 
 .PHONY: help deps fetch tree config build initramfs run test exec shell boot-info \
-	stress mutant bench check export mbox clean distclean
+	stress mutant bench phases check export mbox clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -44,6 +44,7 @@ help:
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
 ## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
+## make phases              where a TSYNC call's time goes: each phase, both guest idle modes
 ## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck,
 ##                          the man-pages series on Debian's page (groff, mandoc)
 ## make export              write build/linux's commits back to patches/
@@ -85,6 +86,8 @@ mutant:
 bench: initramfs
 	@$(MAKE) --no-print-directory FLAVOUR=base initramfs
 	@$(S)/bench.sh
+phases: tree
+	@PHASES_N=$(PHASES_N) PHASES_REPS=$(PHASES_REPS) $(S)/phases.sh
 check: tree
 	@$(S)/config.sh test
 	@$(S)/check.sh

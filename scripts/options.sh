@@ -124,9 +124,10 @@ for goal in "$@"; do
 		[[ $flavour_set -eq 0 ]] || one_of FLAVOUR "$flavour" " (make stress)" debug kcsan
 		boot=1 tests=1 stress=1
 		;;
-	bench)
-		# The benchmark boots the test kernel (and builds base itself).
-		[[ $flavour_set -eq 0 ]] || one_of FLAVOUR "$flavour" " (make bench)" test
+	bench | phases)
+		# The benchmark boots the test kernel (and builds base itself);
+		# make phases, the test kernel with an instrumentation patch.
+		[[ $flavour_set -eq 0 ]] || one_of FLAVOUR "$flavour" " (make $goal)" test
 		boot=1
 		;;
 	mutant)
