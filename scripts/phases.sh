@@ -38,7 +38,7 @@ md=$out/phases.md
 {
 	echo "# Where the time of a TSYNC call goes (make phases)"
 	echo
-	echo "Test kernel with tools/bench/phases.patch, 2 vCPUs, QEMU TCG; $reps calls per N, idle siblings parked in futex_wait(). Medians per call: counts, then the length of each phase in µs (see the patch's header)."
+	echo "Test kernel with tools/bench/phases.patch, 2 vCPUs, QEMU TCG; the benchmark's time series ($reps measured calls per N, and its warm-up and verification calls: every TSYNC call is counted), idle siblings parked in futex_wait(). Per call: the median of each count, then the median (and 90th percentile) of each phase in µs; see the patch's header for the phases."
 } >"$md"
 
 for mode in default poll; do
@@ -47,7 +47,7 @@ for mode in default poll; do
 	[[ $mode == poll ]] && append+=" idle=poll"
 	info "$mode idle: N=$n, $reps calls each (log: ${log#"$TOP"/})"
 	MEM=${MEM:-4096} TIMEOUT=${TIMEOUT:-1500} LOG=$log APPEND="$append" \
-		"$TOP/scripts/boot.sh" test bench ||
+		"$TOP/scripts/boot.sh" test bench >/dev/null ||
 		die "$EX_VM" "$mode idle: the boot failed (log: ${log#"$TOP"/})"
 	grep -q '^DONE,' "$log" || die "$EX_VM" "$mode idle: the benchmark did not finish (log: ${log#"$TOP"/})"
 	{
@@ -56,14 +56,17 @@ for mode in default poll; do
 		echo
 		# One line per call: median of each field per number of siblings.
 		grep -ao 'tsync-phases: .*' "$log" | tr -d '\r' | awk '
-			function median(key, cnt,   i, j, t, a) {
+			# quantile(KEY, COUNT, Q): the Q-quantile of the values
+			# v[KEY, 1..COUNT] (nearest rank; the median for 0.5).
+			function quantile(key, cnt, q,   i, j, t, a, r) {
 				for (i = 1; i <= cnt; i++)
 					a[i] = v[key, i]
 				for (i = 2; i <= cnt; i++)
 					for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
 						t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
 					}
-				return cnt % 2 ? a[(cnt + 1) / 2] : (a[cnt / 2] + a[cnt / 2 + 1]) / 2
+				r = int(q * cnt + 0.999999)
+				return a[r < 1 ? 1 : r]
 			}
 			{
 				delete f
@@ -92,10 +95,12 @@ for mode in default poll; do
 					line = "| " s " | " calls[s]
 					split("passes waits woken", cnt_fields, " ")
 					for (i = 1; i <= 3; i++)
-						line = line " | " median(s "," cnt_fields[i], calls[s])
+						line = line " | " quantile(s "," cnt_fields[i], calls[s], 0.5)
 					split("kick checkin verdict commit wake total", t_fields, " ")
 					for (i = 1; i <= 6; i++)
-						line = line sprintf(" | %.1f", median(s "," t_fields[i], calls[s]) / 1000)
+						line = line sprintf(" | %.0f (%.0f)",
+							quantile(s "," t_fields[i], calls[s], 0.5) / 1000,
+							quantile(s "," t_fields[i], calls[s], 0.9) / 1000)
 					print line " |"
 				}
 			}'
