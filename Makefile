@@ -3,7 +3,8 @@
 #
 #   make run      boot the patched kernel and show TSYNC at work
 #   make test     run every Landlock kselftest in the guest
-#                 (ARCH=um: in User-Mode Linux, hostfs variants included)
+#                 (ARCH=um: in User-Mode Linux, hostfs variants included;
+#                 ARCH=arm64: in qemu-system-aarch64, cross-built)
 #   make help     everything else
 
 SHELL := /bin/bash
@@ -18,7 +19,7 @@ export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
 OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench phases mbox
 OPTIONS := ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
 	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF
-# ARCH= (x86_64 or um) is checked against every goal.
+# ARCH= (x86_64, um or arm64) is checked against every goal.
 CHECK_GOALS := $(if $(ARCH),$(or $(MAKECMDGOALS),help),$(filter $(OPTION_GOALS),$(MAKECMDGOALS)))
 ifneq ($(CHECK_GOALS),)
 shq = '$(subst ','\'',$(1))'
@@ -38,8 +39,10 @@ help:
 ## make run                 boot the patched kernel and show the TSYNC demo
 ## make test                run the Landlock kselftests (TESTS="a b" REPEAT=N)
 ## make test ARCH=um        the same in User-Mode Linux, hostfs variants included
+## make test ARCH=arm64     the same on arm64 (cross-built, qemu-system-aarch64)
 ## make shell               a shell in the patched kernel: the host's / read-only, a tmpfs overlay
-## make exec PROG=f ARGS=.. run your own program in the guest as root (any host program)
+## make exec PROG=f ARGS=.. run your own program in the guest as root (any host program;
+##                          ARCH=arm64: a static arm64 program)
 ## make stress              debug kernel: selftests, stress suite, fault sweep
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
@@ -51,10 +54,12 @@ help:
 ## make mbox                mail files for git send-email (nothing is sent), both series
 ##                          (FROM='Name <addr>': as that sender; SIGNOFF=1: + their sign-off)
 ## make deps|fetch|tree|config|build|initramfs   one step each (FLAVOUR=test|debug|kcsan;
-##                          ARCH=um: deps, config and build of the UML kernel)
+##                          ARCH=um: deps, config and build of the UML kernel;
+##                          ARCH=arm64: of the arm64 kernel, and its initramfs)
 
+# deps.sh installs what a goal needs (make check: the arm64 cross compiler).
 deps:
-	@$(S)/deps.sh
+	@$(S)/deps.sh $(MAKECMDGOALS)
 fetch: deps
 	@$(S)/fetch.sh
 tree: fetch

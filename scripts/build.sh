@@ -4,9 +4,11 @@
 # kselftest installer. With ARCH=um: the UML kernel (build/obj-um/linux);
 # UML exports no UAPI headers, so the selftests, which run on its x86_64
 # user space, are built against the tree's x86_64 headers (obj-um/user).
+# With ARCH=arm64: the arm64 Image and the selftests, cross-built with
+# Debian's aarch64-linux-gnu toolchain (static, with libcap-dev:arm64).
 #
 # Usage: build.sh [test|debug|base]
-# Environment: ARCH (x86_64 or um)
+# Environment: ARCH (x86_64, um or arm64)
 set -euo pipefail
 STEP=build
 # shellcheck source=scripts/lib.sh
@@ -15,10 +17,11 @@ STEP=build
 flavour=${1:-test}
 obj=$(obj_dir "$flavour")
 image=$obj/$KIMAGE
-name=$flavour uobj=$obj uarch=()
-if [[ $KARCH == um ]]; then
-	name=um uobj=$obj/user uarch=(ARCH=x86_64)
-fi
+name=$(build_name "$flavour") uobj=$obj uarch=()
+case $KARCH in
+um) uobj=$obj/user uarch=(ARCH=x86_64) ;;
+arm64) uarch=("${KMAKE[@]}") ;;
+esac
 use_flavour "$flavour"
 [[ -f $obj/.config ]] || die "$EX_BUILD" "no $name config; run 'make config'"
 
@@ -78,7 +81,7 @@ progress() {
 
 log=$obj/build.log
 info "$name: make $KTARGET (log: $log)"
-make -C "$LINUX" O="$obj" "${KMAKE[@]}" -j"$(jobs)" CC="ccache gcc" "$KTARGET" >"$log" 2>&1 &
+make -C "$LINUX" O="$obj" "${KMAKE[@]}" -j"$(jobs)" CC="$KCC" "$KTARGET" >"$log" 2>&1 &
 make_pid=$!
 progress "$make_pid"
 if ! wait "$make_pid"; then
@@ -105,6 +108,8 @@ fi
 for t in "$ksft"/install/landlock/*_test; do
 	file "$t" | grep -q 'statically linked' ||
 		die "$EX_BUILD" "${t##*/} is not statically linked"
+	[[ $KARCH != arm64 ]] || file "$t" | grep -q 'ARM aarch64' ||
+		die "$EX_BUILD" "${t##*/} is not an arm64 program"
 done
 echo "$stamp" >"$obj/.build-stamp"
 done_step "$name: $(make -s -C "$LINUX" O="$obj" "${KMAKE[@]}" kernelrelease 2>/dev/null) $KTARGET, $(find "$ksft/install/landlock" -name '*_test' | wc -l) selftests"

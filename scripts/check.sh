@@ -3,7 +3,7 @@
 # count of findings; fails if any tool finds anything.
 #   checkpatch.pl --strict (with codespell) on every patch
 #   kernel-doc warnings on every C file the series touches
-#   sparse (C=2) and W=1 on security/landlock, on x86_64 and on i386
+#   sparse (C=2) and W=1 on security/landlock, on x86_64, i386 and arm64
 #   coccicheck on security/landlock
 #   ShellCheck on the project's shell scripts
 #   the man-pages series applied to Debian's page, groff and mandoc on the
@@ -88,8 +88,10 @@ case $rc in
 *) exit "$rc" ;;
 esac
 
-# sparse and W=1, on the test kernel's objects, and on a 32-bit kernel
-# (ARCH=i386, the host gcc with -m32; config.sh checks its config)
+# sparse and W=1, on the test kernel's objects, on a 32-bit kernel
+# (ARCH=i386, the host gcc with -m32; config.sh checks its config), and on
+# the arm64 test kernel's (make test ARCH=arm64: build/obj-arm64, Debian's
+# aarch64-linux-gnu cross compiler, which make check's deps install)
 obj=$BUILD/obj-test
 [[ -f $obj/.config ]] || die "$EX_CONFIG" "no test kernel config; run 'make config' (make check does)"
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
@@ -98,11 +100,12 @@ touch "$LINUX"/security/landlock/*.c
 # Findings in the files the series touches; the base's own W=1 kernel-doc
 # warnings in fs.c and ruleset.c are not the series'.
 changed_re=$(git -C "$LINUX" diff --name-only "$BASE_TAG..HEAD" -- security/landlock | paste -sd'|')
-# sparse_w1 TOOL LOG OBJ [MAKE ARGUMENTS...]
+# sparse_w1 TOOL LOG OBJ [MAKE ARGUMENTS...]: the arguments come last, so
+# that they may set CC.
 sparse_w1() {
 	local tool=$1 log=$2 obj=$3
 	shift 3
-	make -C "$LINUX" O="$obj" "$@" -j"$(jobs)" CC="ccache gcc" C=2 W=1 security/landlock/ >"$log.raw" 2>&1 ||
+	make -C "$LINUX" O="$obj" -j"$(jobs)" CC="ccache gcc" "$@" C=2 W=1 security/landlock/ >"$log.raw" 2>&1 ||
 		die "$EX_BUILD" "building security/landlock with C=2 W=1 failed (see $log.raw)"
 	grep -E "security/landlock/.*(warning|error):" "$log.raw" | grep -E "(${changed_re:-^$})" >"$log" || true
 	report "$tool" "$(grep -c . "$log" || true)" "$log"
@@ -110,6 +113,11 @@ sparse_w1() {
 sparse_w1 sparse+W=1 "$out/sparse-w1.log" "$obj"
 ARCH=i386 "$TOP/scripts/config.sh" test
 sparse_w1 sparse/i386 "$out/sparse-w1-i386.log" "$BUILD/obj-i386" ARCH=i386
+command -v aarch64-linux-gnu-gcc >/dev/null ||
+	die "$EX_DEPS" "no aarch64-linux-gnu-gcc; run 'make deps' (Debian package gcc-aarch64-linux-gnu)"
+ARCH=arm64 "$TOP/scripts/config.sh" test
+sparse_w1 sparse/arm64 "$out/sparse-w1-arm64.log" "$BUILD/obj-arm64" ARCH=arm64 \
+	CROSS_COMPILE=aarch64-linux-gnu- CC="ccache aarch64-linux-gnu-gcc"
 
 # coccicheck
 log=$out/coccicheck.log

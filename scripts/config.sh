@@ -5,10 +5,11 @@
 # ARCH=um tinyconfig + the UML fragment + the selftests' config and
 # config.um, in build/obj-um. With ARCH=i386 (make check): ARCH=i386
 # tinyconfig + the selftests' config + config/check-i386.config, in
-# build/obj-i386.
+# build/obj-i386. With ARCH=arm64: ARCH=arm64 tinyconfig + the arm64 boot
+# fragment + the selftests' config, in build/obj-arm64.
 #
 # Usage: config.sh [test|debug|kcsan|base]
-# Environment: ARCH (x86_64, um or i386)
+# Environment: ARCH (x86_64, um, i386 or arm64)
 set -euo pipefail
 STEP=config
 # shellcheck source=scripts/lib.sh
@@ -16,10 +17,9 @@ STEP=config
 
 flavour=${1:-test}
 obj=$(obj_dir "$flavour")
-name=$flavour
-if [[ $KARCH == um || $KARCH == i386 ]]; then
+name=$(build_name "$flavour")
+if [[ $KARCH != x86_64 ]]; then
 	[[ $flavour == test ]] || die "$EX_CONFIG" "ARCH=$KARCH has one flavour: test (not '$flavour')"
-	name=$KARCH
 fi
 [[ -d $LINUX ]] || die "$EX_CONFIG" "no tree; run 'make tree'"
 use_flavour "$flavour"
@@ -28,6 +28,8 @@ fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/land
 	"$LINUX/tools/testing/selftests/landlock/config" "$LINUX/tools/testing/selftests/landlock/config.um")
 [[ $KARCH != i386 ]] || fragments=("$LINUX/tools/testing/selftests/landlock/config"
 	"$TOP/config/check-i386.config")
+[[ $KARCH != arm64 ]] || fragments=("$TOP/config/boot-arm64.config"
+	"$LINUX/tools/testing/selftests/landlock/config")
 case $flavour in
 debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
 kcsan) fragments+=("$TOP/config/debug-x86_64.config" "$TOP/config/kcsan-x86_64.config") ;;

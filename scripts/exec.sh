@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Run a user's own program in the guest, as root, and return its exit
 # status: a static binary in the minimal guest, any other host program in
-# make shell's guest (the host's root directory over 9p).
+# make shell's guest (the host's root directory over 9p). With ARCH=arm64:
+# static arm64 programs only.
 # Usage: exec.sh FLAVOUR PROG [ARGS]
+# Environment: ARCH (x86_64 or arm64)
 set -euo pipefail
 STEP="exec"
 # shellcheck source=scripts/lib.sh
@@ -13,7 +15,11 @@ prog=${2:-}
 args=${3:-}
 [[ -n $prog ]] || die 1 "usage: make exec PROG=path/to/program [ARGS='...']"
 [[ -f $prog && -x $prog ]] || die 1 "$prog: not an executable file"
-obj=$BUILD/obj-$flavour
+obj=$(obj_dir "$flavour")
+name=$(build_name "$flavour")
+if [[ $KARCH == arm64 ]]; then
+	why=$(arm64_static_program "$prog") || die 1 "$why"
+fi
 if ! file -L "$prog" | grep -qE 'statically linked|static-pie linked'; then
 	# Any other host program runs in make shell's guest, which sees the
 	# host's root directory (read-only, under a tmpfs overlay).
@@ -29,4 +35,4 @@ trap 'rm -rf "$tmp"' EXIT
 printf '%s\n' "$args" >"$tmp/args"
 printf '%s\n' "dir /exec 0755 0 0" "file /exec/prog $(realpath "$prog") 0755 0 0" \
 	"file /exec/args $tmp/args 0644 0 0" | "$obj/usr/gen_init_cpio" - | gzip -1 >"$tmp/exec.cpio.gz"
-LOG=${LOG:-$BUILD/logs/$flavour-exec-${prog##*/}.log} "$TOP/scripts/boot.sh" "$flavour" exec "$tmp/exec.cpio.gz"
+LOG=${LOG:-$BUILD/logs/$name-exec-${prog##*/}.log} "$TOP/scripts/boot.sh" "$flavour" exec "$tmp/exec.cpio.gz"

@@ -69,30 +69,71 @@ use_flavour() {
 # the default, runs in QEMU; um is User-Mode Linux on this x86_64 host
 # (make test ARCH=um), one flavour (test), built in build/obj-um. i386 is
 # only configured and built by make check (sparse and W=1 on 32 bits), in
-# build/obj-i386.
-# obj_dir FLAVOUR: the build directory; KMAKE: make's arguments for the
-# kernel's architecture; KTARGET: the image's make target; KIMAGE: the image,
-# relative to the build directory.
+# build/obj-i386. arm64 is cross-built with Debian's aarch64-linux-gnu
+# toolchain and runs in qemu-system-aarch64 (make test ARCH=arm64), one
+# flavour (test), in build/obj-arm64, build/initramfs-arm64.* and
+# build/tools-arm64.
+# build_name FLAVOUR: the name of a build: the flavour on x86_64, the
+# architecture on the others (one flavour each); obj_dir FLAVOUR: its build
+# directory. KMAKE: make's arguments for the kernel's architecture; KCC: the
+# compiler (through ccache); KTARGET: the image's make target; KIMAGE: the
+# image, relative to the build directory; BUSYBOX: the guest's busybox (a
+# static binary of the guest's architecture).
 KARCH=${ARCH:-x86_64}
+KCC="ccache gcc"
+BUSYBOX=/bin/busybox
 # shellcheck disable=SC2034 # used by the scripts that source this file
 case $KARCH in
 um) KMAKE=(ARCH=um) KTARGET=linux KIMAGE=linux ;;
 i386) KMAKE=(ARCH=i386) KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
+arm64)
+	KMAKE=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) KTARGET=Image KIMAGE=arch/arm64/boot/Image
+	KCC="ccache aarch64-linux-gnu-gcc"
+	# Debian's busybox-static:arm64, extracted by deps.sh (it cannot be
+	# installed beside the host's busybox-static).
+	BUSYBOX=$CACHE/arm64/busybox-static/bin/busybox
+	;;
 *) KMAKE=() KTARGET=bzImage KIMAGE=arch/x86/boot/bzImage ;;
 esac
-obj_dir() {
-	if [[ $KARCH == um || $KARCH == i386 ]]; then
-		echo "$BUILD/obj-$KARCH"
+build_name() {
+	if [[ $KARCH == x86_64 ]]; then
+		echo "$1"
 	else
-		echo "$BUILD/obj-$1"
+		echo "$KARCH"
 	fi
+}
+obj_dir() {
+	echo "$BUILD/obj-$(build_name "$1")"
+}
+
+# arm64_static_program PROG: whether make exec ARCH=arm64 can run PROG, a
+# static arm64 ELF program (the arm64 guest has only its initramfs: no
+# host file system, no dynamic loader, no x86_64 emulation); if not, prints
+# why.
+arm64_static_program() {
+	local desc
+	desc=$(file -bL "$1" 2>&1)
+	if [[ $desc == ELF*"ARM aarch64"* && ($desc == *"statically linked"* || $desc == *"static-pie linked"*) ]]; then
+		return 0
+	fi
+	printf '%s' "PROG='$1': ARCH=arm64 runs static arm64 programs only (aarch64-linux-gnu-gcc -static); "
+	if [[ $desc != ELF* ]]; then
+		printf '%s\n' "this is not an ELF program (a script needs the host's interpreters, which are x86_64; make exec without ARCH runs it)"
+	elif [[ $desc != *"ARM aarch64"* ]]; then
+		printf '%s\n' "this is not an arm64 program ($(cut -d, -f1-2 <<<"$desc")): an arm64 guest cannot run it; make exec without ARCH runs it"
+	else
+		printf '%s\n' "this one is dynamically linked, and the arm64 guest has no C library (only its initramfs): link it with -static"
+	fi
+	return 1
 }
 
 # The kernel reports that fail a run, in a console log: kernel_reports LOG
-# prints the first 20 report lines ("NR:line"). The stack traces that fault
+# prints the first 20 report lines ("NR:line"). arm64 words some of them
+# its own way: "Unable to handle kernel ...", "Internal error: Oops",
+# "Call trace:". The stack traces that fault
 # injection prints on request (make stress) are not reports: kernel-log.awk
 # hides their "Call Trace:" lines.
-KERNEL_REPORT_RE='(BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|kmemleak: report|possible (recursive|circular) locking|INFO: task .* blocked for more than|rcu: INFO|detected stalls|soft lockup|hard LOCKUP|Call Trace:)'
+KERNEL_REPORT_RE='(BUG:|WARNING:|Oops|Kernel panic|general protection fault|KASAN|UBSAN|kmemleak: report|possible (recursive|circular) locking|INFO: task .* blocked for more than|rcu: INFO|detected stalls|soft lockup|hard LOCKUP|Call Trace:|Call trace:|Unable to handle kernel)'
 kernel_reports() {
 	awk -v mode=scan -f "$TOP/scripts/kernel-log.awk" "$1" |
 		grep -E "$KERNEL_REPORT_RE" | head -20 || true

@@ -82,8 +82,9 @@ flavour_set=0
 [[ -z $flavour || ${FLAVOUR_ORIGIN:-command line} == file ]] || flavour_set=1
 boot=0 tests=0 stress=0 mutant=0 mbox=0
 
-# ARCH: x86_64 (the default, QEMU) for every goal; um (User-Mode Linux) for
-# the steps that build and run the selftests, with its one flavour.
+# ARCH: x86_64 (the default, QEMU) for every goal; um (User-Mode Linux) and
+# arm64 (qemu-system-aarch64) for the steps that build and run the
+# selftests (arm64: and make exec), with their one flavour.
 arch=${ARCH:-}
 case $arch in
 "" | x86_64) ;;
@@ -100,8 +101,24 @@ um)
 	done
 	[[ -z ${ACCEL:-} ]] || err "ACCEL='$ACCEL': ARCH=um runs no VM (User-Mode Linux is a host process)"
 	;;
-arm64) err "ARCH='$arch': not supported yet; valid values: x86_64 um" ;;
-*) err "ARCH='$arch': valid values: x86_64 um" ;;
+arm64)
+	# arm64 in qemu-system-aarch64 (software emulation), one flavour:
+	# the selftests and static arm64 programs.
+	for goal in "$@"; do
+		case $goal in
+		help | deps | fetch | tree | clean | distclean) ;;
+		config | build | initramfs | test | exec | boot)
+			[[ $flavour_set -eq 0 || $flavour == test ]] ||
+				err "FLAVOUR='$flavour': ARCH=arm64 has one flavour: test"
+			;;
+		check) err "ARCH=arm64: make check builds security/landlock for arm64 by itself; run it without ARCH" ;;
+		*) err "ARCH=arm64: make $goal is not supported on arm64; valid goals: config build initramfs test exec (make test ARCH=arm64, make exec ARCH=arm64 PROG=static-arm64-program)" ;;
+		esac
+	done
+	[[ -z ${ACCEL:-} || $ACCEL == tcg ]] ||
+		err "ACCEL='$ACCEL': ARCH=arm64 runs in software emulation on this x86_64 host; valid values: tcg"
+	;;
+*) err "ARCH='$arch': valid values: x86_64 um arm64" ;;
 esac
 
 for goal in "$@"; do
@@ -146,6 +163,8 @@ for goal in "$@"; do
 			err "make exec needs PROG=path/to/program [ARGS='...']"
 		elif [[ ! -f $PROG || ! -x $PROG ]]; then
 			err "PROG='$PROG': not an executable file"
+		elif [[ $arch == arm64 ]] && ! why=$(arm64_static_program "$PROG"); then
+			err "$why"
 		fi
 	fi
 done

@@ -7,9 +7,12 @@
 # boot drives make shell with commands on stdin (shell-test.sh). Ends with
 # one totals line over the boots. With ARCH=um: one run in User-Mode Linux (uml.sh),
 # whose kernel is built fully preemptible (UML has no PREEMPT_DYNAMIC).
+# With ARCH=arm64: the same two boots in qemu-system-aarch64, without the
+# make shell one (the host's programs are x86_64).
 #
 # Usage: test.sh [FLAVOUR]
-# Environment: ARCH (x86_64 or um), and the options of boot.sh (uml.sh).
+# Environment: ARCH (x86_64, um or arm64), and the options of boot.sh
+# (uml.sh).
 set -euo pipefail
 STEP="test"
 # shellcheck source=scripts/lib.sh
@@ -29,7 +32,7 @@ if [[ -z ${TESTS:-} || " $TESTS " == *" tsync_test "* ]]; then
 	prc=0
 	info "again with preempt=full: tsync_test"
 	APPEND="preempt=full ${APPEND:-}" TESTS=tsync_test \
-		LOG=$BUILD/logs/$flavour-test-preempt-full.log \
+		LOG=$BUILD/logs/$(build_name "$flavour")-test-preempt-full.log \
 		"$TOP/scripts/boot.sh" "$flavour" test | tee "$out" || prc=$?
 	[[ $prc -eq 0 || $prc -eq $EX_TEST ]] || exit "$prc"
 	[[ $rc -ne 0 ]] || rc=$prc
@@ -37,8 +40,8 @@ if [[ -z ${TESTS:-} || " $TESTS " == *" tsync_test "* ]]; then
 fi
 
 # make shell, scripted, when every test runs: a dynamically linked host
-# program in the guest.
-if [[ -z ${TESTS:-} ]]; then
+# program in the guest (x86_64 only).
+if [[ -z ${TESTS:-} && $KARCH == x86_64 ]]; then
 	src=0
 	"$TOP/scripts/shell-test.sh" "$flavour" | tee "$out" || src=$?
 	[[ $src -eq 0 || $src -eq $EX_TEST ]] || exit "$src"
