@@ -149,7 +149,7 @@ jobs() {
 # the tool found anything.
 report_findings() {
 	local tool=$1 count=$2 log=$3
-	printf '%-12s %3d finding(s)  (%s)\n' "$tool:" "$count" "${log#"$TOP"/}"
+	printf '%-13s %3d finding(s)  (%s)\n' "$tool:" "$count" "${log#"$TOP"/}"
 	[[ $count -gt 0 ]] || return 0
 	sed 's/^/    /' "$log" | head -40
 	return 1
