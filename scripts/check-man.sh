@@ -2,7 +2,8 @@
 # make check, the man-pages series: patches/man-pages/ applied to the page
 # Debian 12 ships (manpages-dev, man-pages 6.03: the text the series is
 # written against), in a scratch tree laid out as man-pages' own
-# (build/check/man-pages/man2/landlock_restrict_self.2, kept to be read),
+# (build/check/man-pages/man2/landlock_restrict_self.2, kept to be read;
+# its scratch git history is removed at the end),
 # and the result linted. One line per tool, as in check.sh:
 #   man-apply   every patch applies in order with git apply, and each one
 #               starts from and gives the exact text its "index" line names
@@ -40,6 +41,9 @@ mapfile -t patches < <(find "$dir" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.pat
 
 tree=$out/man-pages
 rm -rf "$tree"
+# The page stays to be read; the scratch history goes, whatever happens:
+# its commits are patches/man-pages/ applied, nothing to export.
+trap 'rm -rf "$tree/.git"' EXIT
 manpages_tree "$tree"
 
 # mandoc -Tlint PAGE: its messages, without line:column, sorted. mandoc
