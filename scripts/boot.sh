@@ -140,35 +140,9 @@ timeout --kill-after=10 "$timeout" "${qemu[@]}" \
 qemu_rc=${PIPESTATUS[0]}
 set -e
 
-tail_log() {
-	echo "---- last 50 lines of $log ----" >&2
-	tail -n 50 "$log" >&2
-	echo "----" >&2
-}
-
-# Kernel reports anywhere in the log fail the run (lib.sh's
-# kernel_reports: the stack traces that fault injection prints on request,
-# in make stress, are not reports).
-reports=$(kernel_reports "$log")
-
-end=$(grep -o '@@LLT-END rc=[0-9]*' "$log" | tail -1 || true)
-if [[ -z $end ]]; then
-	if [[ $qemu_rc -eq 124 || $qemu_rc -eq 137 ]]; then
-		why="timeout: no verdict after ${timeout}s (hang?)"
-	elif grep -q 'Kernel panic' "$log"; then
-		why="kernel panic: $(grep -m1 'Kernel panic' "$log")"
-	else
-		why="VM ended (qemu exit $qemu_rc) without a verdict"
-	fi
-	tail_log
-	[[ -z $reports ]] || printf 'kernel reports:\n%s\n' "$reports" >&2
-	die "$EX_VM" "$why"
-fi
-guest_rc=${end##*rc=}
-
-if [[ -n $reports ]]; then
-	printf 'kernel reports in %s:\n%s\n' "${log#"$TOP"/}" "$reports" >&2
-fi
+boot_verdict "$log" "$qemu_rc" "$timeout" "VM (qemu)"
+guest_rc=$GUEST_RC
+reports=$REPORTS
 if [[ $mode == test ]]; then
 	# The totals line is the last line printed; kernel reports count as
 	# one failed case.

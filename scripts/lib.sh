@@ -139,6 +139,38 @@ kernel_reports() {
 		grep -E "$KERNEL_REPORT_RE" | head -20 || true
 }
 
+# boot_verdict LOG RC TIMEOUT MACHINE: the end of a boot (QEMU or UML) whose
+# console log is LOG and whose runner exited with RC, under a TIMEOUT (s).
+# Kernel reports anywhere in the log are printed (kernel_reports: the stack
+# traces that fault injection prints on request are not reports). A guest
+# that gave no verdict (hang, panic, crash) fails with the log's last 50
+# lines (EX_VM). Otherwise sets REPORTS, the report lines, and GUEST_RC,
+# the guest's status.
+boot_verdict() {
+	local log=$1 rc=$2 timeout=$3 machine=$4 end why
+
+	REPORTS=$(kernel_reports "$log")
+	end=$(grep -o '@@LLT-END rc=[0-9]*' "$log" | tail -1 || true)
+	if [[ -z $end ]]; then
+		if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+			why="timeout: no verdict after ${timeout}s (hang?)"
+		elif grep -q 'Kernel panic' "$log"; then
+			why="kernel panic: $(grep -m1 'Kernel panic' "$log")"
+		else
+			why="$machine ended (exit $rc) without a verdict"
+		fi
+		echo "---- last 50 lines of $log ----" >&2
+		tail -n 50 "$log" >&2
+		echo "----" >&2
+		[[ -z $REPORTS ]] || printf 'kernel reports:\n%s\n' "$REPORTS" >&2
+		die "$EX_VM" "$why"
+	fi
+	# shellcheck disable=SC2034 # for the scripts that source this file
+	GUEST_RC=${end##*rc=}
+	[[ -z $REPORTS ]] ||
+		printf 'kernel reports in %s:\n%s\n' "${log#"$TOP"/}" "$REPORTS" >&2
+}
+
 # Number of parallel jobs for make.
 jobs() {
 	nproc 2>/dev/null || echo 2

@@ -84,29 +84,8 @@ wait "$run" || uml_rc=$?
 kill_uml
 rm -f "$pidfile"
 
-tail_log() {
-	echo "---- last 50 lines of $log ----" >&2
-	tail -n 50 "$log" >&2
-	echo "----" >&2
-}
-
-reports=$(kernel_reports "$log")
-end=$(grep -o '@@LLT-END rc=[0-9]*' "$log" | tail -1 || true)
-if [[ -z $end ]]; then
-	if [[ $uml_rc -eq 124 || $uml_rc -eq 137 ]]; then
-		why="timeout: no verdict after ${timeout}s (hang?)"
-	elif grep -q 'Kernel panic' "$log"; then
-		why="kernel panic: $(grep -m1 'Kernel panic' "$log")"
-	else
-		why="UML ended (exit $uml_rc) without a verdict"
-	fi
-	tail_log
-	[[ -z $reports ]] || printf 'kernel reports:\n%s\n' "$reports" >&2
-	die "$EX_VM" "$why"
-fi
-if [[ -n $reports ]]; then
-	printf 'kernel reports in %s:\n%s\n' "${log#"$TOP"/}" "$reports" >&2
-fi
+boot_verdict "$log" "$uml_rc" "$timeout" UML
+reports=$REPORTS
 # The totals line is the last line printed; kernel reports count as one
 # failed case.
 KREPORTS=$(printf '%s' "$reports" | grep -c . || true) \
