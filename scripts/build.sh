@@ -79,6 +79,8 @@ progress() {
 	[[ ! -t 1 ]] || printf '\r\033[K'
 }
 
+build_lock "$name"
+
 log=$obj/build.log
 info "$name: make $KTARGET (log: $log)"
 make -C "$LINUX" O="$obj" "${KMAKE[@]}" -j"$(jobs)" CC="$KCC" "$KTARGET" >"$log" 2>&1 &

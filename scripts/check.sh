@@ -95,6 +95,7 @@ esac
 obj=$BUILD/obj-test
 [[ -f $obj/.config ]] || die "$EX_CONFIG" "no test kernel config; run 'make config' (make check does)"
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1 CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+build_lock check
 # C=2 checks every file, compiled or not; touching makes W=1 see them all.
 touch "$LINUX"/security/landlock/*.c
 # Findings in the files the series touches; the base's own W=1 kernel-doc

@@ -171,6 +171,18 @@ boot_verdict() {
 		printf 'kernel reports in %s:\n%s\n' "${log#"$TOP"/}" "$REPORTS" >&2
 }
 
+# build_lock NAME: one kernel build at a time on this machine (2 cores),
+# whichever clone or worktree starts it: wait for the others, and say so.
+# Held on fd 9 until the calling script exits.
+build_lock() {
+	mkdir -p "$CACHE"
+	exec 9>"$CACHE/build.lock"
+	if ! flock -n 9; then
+		info "$1: waiting for another kernel build on this machine ($CACHE/build.lock)"
+		flock 9
+	fi
+}
+
 # Number of parallel jobs for make.
 jobs() {
 	nproc 2>/dev/null || echo 2
