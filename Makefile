@@ -31,7 +31,7 @@ endif
 endif
 
 .PHONY: help deps fetch tree config build initramfs run test exec shell boot-info \
-	stress mutant bench phases check export mbox clean distclean
+	stress mutant bench phases check bisect export mbox clean distclean
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
@@ -50,6 +50,7 @@ help:
 ## make phases              where a TSYNC call's time goes: each phase, both guest idle modes
 ## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck,
 ##                          the man-pages series on Debian's page (groff, mandoc)
+## make bisect              every prefix of the series: build, boot base_test (+ tsync_test)
 ## make export              write build/linux's commits back to patches/
 ## make mbox                mail files for git send-email (nothing is sent), both series
 ##                          (FROM='Name <addr>': as that sender; SIGNOFF=1: + their sign-off)
@@ -96,6 +97,8 @@ phases: tree
 check: tree
 	@$(S)/config.sh test
 	@$(S)/check.sh
+bisect: tree
+	@$(S)/bisect.sh
 export:
 	@$(S)/export.sh
 mbox: tree

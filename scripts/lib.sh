@@ -19,7 +19,7 @@ BASE_PKG=linux-source-6.12
 BASE_VERSION_PIN=6.12.117-1~deb12u1
 BASE_TAG=base
 # The version of the series in patches/ ([PATCH vN n/m]).
-SERIES_VERSION=4
+SERIES_VERSION=5
 export TOP BUILD LINUX CACHE BASE_PKG BASE_VERSION_PIN BASE_TAG SERIES_VERSION
 
 _step_start=$(date +%s)
