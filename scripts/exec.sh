@@ -20,18 +20,20 @@ name=$(build_name "$flavour")
 if [[ $KARCH == arm64 ]]; then
 	why=$(arm64_static_program "$prog") || die 1 "$why"
 fi
-if ! file -L "$prog" | grep -qE 'statically linked|static-pie linked'; then
-	# Any other host program runs in make shell's guest, which sees the
-	# host's root directory (read-only, under a tmpfs overlay).
-	tmp=$(mktemp -d "$BUILD/exec.XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	printf 'exec %q %s\n' "$(realpath "$prog")" "$args" >"$tmp/cmd"
-	SHELL_CMD=$tmp/cmd LOG=${LOG:-$BUILD/logs/$flavour-exec-${prog##*/}.log} \
-		"$TOP/scripts/boot.sh" "$flavour" shell </dev/null
-	exit
-fi
 tmp=$(mktemp -d "$BUILD/exec.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+if ! file -L "$prog" | grep -qE 'statically linked|static-pie linked'; then
+	# Any other host program runs in make shell's guest, which sees the
+	# host's root directory (read-only, under a tmpfs overlay), /tmp
+	# included, from the caller's directory. Its command line travels in
+	# the initramfs: no host path has to be visible for it.
+	printf 'exec %q %s\n' "$(realpath "$prog")" "$args" >"$tmp/cmd"
+	printf '%s\n' "dir /exec 0755 0 0" "file /exec/cmd $tmp/cmd 0644 0 0" |
+		"$obj/usr/gen_init_cpio" - | gzip -1 >"$tmp/exec.cpio.gz"
+	LOG=${LOG:-$BUILD/logs/$flavour-exec-${prog##*/}.log} \
+		"$TOP/scripts/boot.sh" "$flavour" shell "$tmp/exec.cpio.gz" </dev/null
+	exit
+fi
 printf '%s\n' "$args" >"$tmp/args"
 printf '%s\n' "dir /exec 0755 0 0" "file /exec/prog $(realpath "$prog") 0755 0 0" \
 	"file /exec/args $tmp/args 0644 0 0" | "$obj/usr/gen_init_cpio" - | gzip -1 >"$tmp/exec.cpio.gz"
