@@ -49,7 +49,8 @@ help:
 ## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
 ## make phases              where a TSYNC call's time goes: each phase, both guest idle modes
 ## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck,
-##                          the man-pages series on Debian's page (groff, mandoc)
+##                          the man-pages series on Debian's page (groff, mandoc),
+##                          then make bisect
 ## make bisect              every prefix of the series: build, boot base_test (+ tsync_test)
 ## make export              write build/linux's commits back to patches/
 ## make mbox                mail files for git send-email (nothing is sent), both series
@@ -97,6 +98,7 @@ phases: tree
 check: tree
 	@$(S)/config.sh test
 	@$(S)/check.sh
+	@$(S)/bisect.sh
 bisect: tree
 	@$(S)/bisect.sh
 export:

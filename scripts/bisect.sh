@@ -60,12 +60,15 @@ for c in "${commits[@]}"; do
 		failed=1
 		continue
 	fi
-	LOG=$BUILD/logs/bisect-$n.log TESTS=$tests "$TOP/scripts/boot.sh" test test |
-		tee "$out" || rc=$?
+	# The boot's per-binary lines and totals; the whole KTAP output stays in
+	# its log.
+	log=$BUILD/logs/bisect-$n.log
+	LOG=$log TESTS=$tests "$TOP/scripts/boot.sh" test test >"$out" 2>&1 || rc=$?
+	grep -E '^[a-z_]+_test: +[0-9]+ passed|^# +not ok|error:' "$out" || true
 	totals=$(tail -n 1 "$out")
 	if [[ $rc -ne 0 ]]; then
 		failed=1
-		totals="FAILED (status $rc): $totals"
+		totals="FAILED (status $rc, log: ${log#"$TOP"/}): $totals"
 	fi
 	results+=("$n/${#commits[@]} ${c:0:12}: $tests: $totals ($((SECONDS - t))s)  $subject")
 done
