@@ -30,6 +30,11 @@
 # existing trailers of each patch (not the cover letter), unless the patch
 # already has one from that address: a Signed-off-by is the sender's own
 # certification (the DCO), so it is only added when asked for.
+# The patches' own author, the project's identity (PLACEHOLDER below), is
+# not a person and cannot certify anything: with FROM and SIGNOFF=1 the
+# sender becomes the author of the patches it wrote and its Signed-off-by
+# replaces the project's, so that the mails are exactly what the sender
+# would post. Without both, the last line says that they cannot be posted.
 #
 # Environment: FROM, SIGNOFF (0 or 1), PATCHES=dir (default patches/),
 # MBOX=dir (default build/mbox).
@@ -153,6 +158,15 @@ else
 fi
 sob=
 [[ $signoff != 1 ]] || sob="Signed-off-by: $sender_name <$sender_addr>"
+# The project's identity, the author of the patches in patches/: not a
+# mailbox, and nobody's certification.
+readonly PLACEHOLDER=landlock-tsync@localhost
+# yours: 1 when the sender takes over the patches of the project's identity
+# (FROM and SIGNOFF=1, and a sender that is not that identity).
+yours=0
+if [[ -n ${FROM:-} && -n $sob && ${sender_addr,,} != "$PLACEHOLDER" ]]; then
+	yours=1
+fi
 sob_added=0 sob_had=0
 
 # not_sender: the recipients read on stdin, but the sender.
@@ -198,19 +212,27 @@ header() {
 # SIGNOFF=1, the sender's Signed-off-by under the last trailers, before the
 # "---" line, unless one with the sender's address is already there.
 write_mail() {
-	local src=$1 dest=$2 hdrs=$3 inbody='' add_sob='' a
+	local src=$1 dest=$2 hdrs=$3 inbody='' add_sob='' drop='' a shortlog=''
+	# A cover letter's shortlog names the sender in place of the project.
+	if [[ $yours -eq 1 && $(ident_addr "$author0") == "$PLACEHOLDER" ]]; then
+		shortlog=$(ident_name "$author0")
+	fi
 	if [[ ${src##*/} != 0000-* ]]; then
 		a=$(author "$src")
 		[[ -n $a ]] || die "$EX_TREE" "${src##*/} has no From: header"
 		# Compared as git does: the whole 'Name <addr>'.
-		if [[ "$(ident_name "$a") <$(ident_addr "$a")>" != "$sender_name <$sender_addr>" ]]; then
+		if [[ $yours -eq 1 && $(ident_addr "$a") == "$PLACEHOLDER" ]]; then
+			drop="<$PLACEHOLDER>"
+		elif [[ "$(ident_name "$a") <$(ident_addr "$a")>" != "$sender_name <$sender_addr>" ]]; then
 			inbody="From: $a"
 		fi
 		add_sob=$sob
 	fi
 	local before
 	before=$(grep -c '^Signed-off-by: ' "$src" || true)
-	awk -v hdr="$hdrs" -v from="From: $sender" -v inbody="$inbody" \
+	[[ -z $drop ]] || before=$((before - $(grep -ciF "$drop" <(grep '^Signed-off-by: ' "$src") || true)))
+	awk -v hdr="$hdrs" -v from="From: $sender" -v inbody="$inbody" -v drop="$drop" \
+		-v shortlog="$shortlog" -v sname="$sender_name" \
 		-v sob="$add_sob" -v addr="<$(tr '[:upper:]' '[:lower:]' <<<"$sender_addr")>" '
 		# The message (msg[1..n], before the "---" line), with the
 		# Signed-off-by added if asked and not there yet.
@@ -238,6 +260,10 @@ write_mail() {
 			# An in-body From: already in the file names the author.
 			if (n == 0 && /^From: /) inbody = ""
 			if (n == 0 && inbody != "") { msg[++n] = inbody; msg[++n] = "" }
+			if (shortlog != "" && index($0, shortlog " (") == 1 && $0 ~ /\([0-9]+\):$/)
+				$0 = sname substr($0, length(shortlog) + 1)
+			# The Signed-off-by of the project identity: the sender signs instead.
+			if (drop != "" && tolower($0) ~ /^signed-off-by: / && index(tolower($0), drop)) next
 			if (tolower($0) ~ /^signed-off-by: / && index(tolower($0), addr)) signed = 1
 			msg[++n] = $0
 			next
@@ -309,6 +335,9 @@ check_am() {
 		[[ $(git -C "$repo" rev-list --count "$head..HEAD") -eq 1 ]] ||
 			die "$EX_TREE" "${m##*/}: git am did not make one commit"
 		want=$(author "$p")
+		if [[ $yours -eq 1 && $(ident_addr "$want") == "$PLACEHOLDER" ]]; then
+			want=$sender
+		fi
 		want="$(ident_name "$want") <$(ident_addr "$want")>"
 		got=$(git -C "$repo" log -1 --format='%an <%ae>')
 		[[ $got == "$want" ]] ||
@@ -317,6 +346,9 @@ check_am() {
 		# would break it under pipefail).
 		msg=$(sed -n '/^---$/q; p' "$p")
 		want=$(grep -c '^Signed-off-by: ' <<<"$msg" || true)
+		if [[ $yours -eq 1 ]]; then
+			want=$((want - $(grep '^Signed-off-by: ' <<<"$msg" | grep -ciF "<$PLACEHOLDER>" || true)))
+		fi
 		n=0
 		if [[ -n $sob ]] && ! grep -qiF "<$sender_addr>" <<<"$msg"; then
 			n=1
@@ -419,3 +451,11 @@ else
 	echo "To send them as yourself: make mbox FROM='Your Name <you@example.org>' (SIGNOFF=1 to add your Signed-off-by)"
 fi
 done_step "$total mail(s) from $sender in ${out#"$TOP"/}$added; nothing was sent"
+# The last line: whether the mails can be posted as they are.
+if [[ $yours -eq 1 ]]; then
+	info "ready to post: from, authored and signed off by $sender_name <$sender_addr>"
+elif [[ -z ${FROM:-} ]]; then
+	info "NOT ready to post: the patches are from the project's identity <$PLACEHOLDER>, which is not a mailbox and cannot certify the DCO; make mbox FROM='Your Name <you@example.org>' SIGNOFF=1 makes them yours"
+else
+	info "NOT ready to post: no Signed-off-by of $sender_addr (the DCO is certified by the sender's own); add SIGNOFF=1"
+fi
