@@ -96,10 +96,11 @@ bench: initramfs
 	@$(S)/bench.sh
 phases: tree
 	@PHASES_N=$(PHASES_N) PHASES_REPS=$(PHASES_REPS) $(S)/phases.sh
+# BASE=mainline: no make bisect (each prefix is a build and a boot).
 check: tree
 	@$(S)/config.sh test
 	@$(S)/check.sh
-	@$(S)/bisect.sh
+	@$(if $(filter mainline,$(BASE)),echo "[bisect   ] BASE=mainline: not run (make bisect BASE=mainline runs it)",$(S)/bisect.sh)
 bisect: tree
 	@$(S)/bisect.sh
 export:

@@ -31,8 +31,9 @@
 # already has one from that address: a Signed-off-by is the sender's own
 # certification (the DCO), so it is only added when asked for.
 #
-# Environment: FROM, SIGNOFF (0 or 1), PATCHES=dir (default patches/),
-# MBOX=dir (default build/mbox).
+# Environment: FROM, SIGNOFF (0 or 1), PATCHES=dir (default patches/;
+# BASE=mainline: patches/mainline/, which has no man-pages series),
+# MBOX=dir (default build/mbox; BASE=mainline: build/mainline/mbox).
 set -euo pipefail
 STEP=mbox
 # shellcheck source=scripts/lib.sh
@@ -42,7 +43,7 @@ STEP=mbox
 "$TOP/scripts/options.sh" mbox || exit 1
 signoff=${SIGNOFF:-0}
 
-patches_dir=${PATCHES:-$TOP/patches}
+patches_dir=${PATCHES:-$PATCHES_DIR}
 out=${MBOX:-$BUILD/mbox}
 man_dir=$patches_dir/man-pages
 man_out=$out/man-pages
