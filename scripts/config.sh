@@ -2,7 +2,8 @@
 # Generate the kernel configuration: tinyconfig + the x86_64 boot fragment
 # + the Landlock selftests' own config (+ the debug fragment for the debug
 # kernel), then check that every requested symbol landed. BASE=mainline
-# adds config/mainline-x86_64.config after the boot fragment. With ARCH=um:
+# adds config/mainline-x86_64.config after the boot fragment (and
+# config/mainline-debug-x86_64.config after the debug one). With ARCH=um:
 # ARCH=um tinyconfig + the UML fragment + the selftests' config and
 # config.um, in build/obj-um. With ARCH=i386 (make check): ARCH=i386
 # tinyconfig + the selftests' config + config/check-i386.config, in
@@ -37,6 +38,8 @@ case $flavour in
 debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
 kcsan) fragments+=("$TOP/config/debug-x86_64.config" "$TOP/config/kcsan-x86_64.config") ;;
 esac
+[[ $BASE != mainline || ($flavour != debug && $flavour != kcsan) ]] ||
+	fragments+=("$TOP/config/mainline-debug-x86_64.config")
 
 # Regenerate only when a fragment or the tree's Kconfig files changed.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)-$(git -C "$LINUX" rev-parse HEAD)
