@@ -10,17 +10,18 @@
 SHELL := /bin/bash
 S := scripts
 FLAVOUR ?= test
-export TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
+export BASE TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
 
 # The options are checked on the host (scripts/options.sh) as soon as make
 # reads its goals: before any prerequisite builds or boots, with -n or -j
 # too. Make 4.3's $(shell) does not see command-line variables: they are
 # passed explicitly, shell-quoted.
 OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench phases mbox
-OPTIONS := ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
+OPTIONS := BASE ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
 	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF
-# ARCH= (x86_64, um or arm64) is checked against every goal.
-CHECK_GOALS := $(if $(ARCH),$(or $(MAKECMDGOALS),help),$(filter $(OPTION_GOALS),$(MAKECMDGOALS)))
+# ARCH= (x86_64, um or arm64) and BASE= (6.12 or mainline) are checked
+# against every goal.
+CHECK_GOALS := $(if $(ARCH)$(BASE),$(or $(MAKECMDGOALS),help),$(filter $(OPTION_GOALS),$(MAKECMDGOALS)))
 ifneq ($(CHECK_GOALS),)
 shq = '$(subst ','\'',$(1))'
 ifneq ($(shell $(foreach v,$(OPTIONS),$(v)=$(call shq,$($(v)))) \
@@ -95,10 +96,11 @@ bench: initramfs
 	@$(S)/bench.sh
 phases: tree
 	@PHASES_N=$(PHASES_N) PHASES_REPS=$(PHASES_REPS) $(S)/phases.sh
+# BASE=mainline: no make bisect (each prefix is a build and a boot).
 check: tree
 	@$(S)/config.sh test
 	@$(S)/check.sh
-	@$(S)/bisect.sh
+	@$(if $(filter mainline,$(BASE)),echo "[bisect   ] BASE=mainline: not run (make bisect BASE=mainline runs it)",$(S)/bisect.sh)
 bisect: tree
 	@$(S)/bisect.sh
 export:

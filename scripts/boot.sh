@@ -80,6 +80,13 @@ if [[ -n $extra ]]; then
 fi
 
 tests=${TESTS:-}
+# BASE=mainline: every *_test binary of 7.2's Landlock selftests, not
+# fs_bench (a benchmark that the selftests' Makefile also lists).
+if [[ $BASE == mainline && -z $tests && $mode == test ]]; then
+	tests=$(cd "$LINUX/tools/testing/selftests/landlock" &&
+		for f in *_test.c; do printf '%s ' "${f%.c}"; done)
+	tests=${tests% }
+fi
 append="console=$console loglevel=5 panic=-1 oops=panic rdinit=/init ll.mode=$mode"
 [[ -z $tests ]] || append+=" ll.tests=${tests// /,}"
 [[ -z ${REPEAT:-} ]] || append+=" ll.repeat=$REPEAT"

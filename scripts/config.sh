@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Generate the kernel configuration: tinyconfig + the x86_64 boot fragment
 # + the Landlock selftests' own config (+ the debug fragment for the debug
-# kernel), then check that every requested symbol landed. With ARCH=um:
+# kernel), then check that every requested symbol landed. BASE=mainline
+# adds config/mainline-x86_64.config after the boot fragment (and
+# config/mainline-debug-x86_64.config after the debug one). With ARCH=um:
 # ARCH=um tinyconfig + the UML fragment + the selftests' config and
 # config.um, in build/obj-um. With ARCH=i386 (make check): ARCH=i386
 # tinyconfig + the selftests' config + config/check-i386.config, in
@@ -30,10 +32,14 @@ fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/land
 	"$TOP/config/check-i386.config")
 [[ $KARCH != arm64 ]] || fragments=("$TOP/config/boot-arm64.config"
 	"$LINUX/tools/testing/selftests/landlock/config")
+# BASE=mainline (x86_64 only): what 7.2 names differently.
+[[ $BASE != mainline ]] || fragments+=("$TOP/config/mainline-x86_64.config")
 case $flavour in
 debug) fragments+=("$TOP/config/debug-x86_64.config") ;;
 kcsan) fragments+=("$TOP/config/debug-x86_64.config" "$TOP/config/kcsan-x86_64.config") ;;
 esac
+[[ $BASE != mainline || ($flavour != debug && $flavour != kcsan) ]] ||
+	fragments+=("$TOP/config/mainline-debug-x86_64.config")
 
 # Regenerate only when a fragment or the tree's Kconfig files changed.
 stamp=$(cat "${fragments[@]}" | sha256sum | cut -d' ' -f1)-$(git -C "$LINUX" rev-parse HEAD)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Write the tree's commits (base..HEAD) back to patches/ as git format-patch
-# files. The cover letter (patches/0000-cover-letter.patch) and
+# Write the tree's commits (base..HEAD) back to patches/ (BASE=mainline:
+# patches/mainline/) as git format-patch files. The cover letter (patches/0000-cover-letter.patch) and
 # patches/man-pages/ are kept as they are.
 set -euo pipefail
 STEP="export"
@@ -16,16 +16,19 @@ untracked=$(git -C "$LINUX" status --porcelain | grep '^??' || true)
 [[ -z $untracked ]] || warn "untracked files in the tree are not exported: ${untracked//$'\n'/ }"
 
 n=$(git -C "$LINUX" rev-list --count "$BASE_TAG..HEAD")
+# Version 1 of a series has no "v1" in its subjects.
+prefix_version=" v$SERIES_VERSION"
+[[ $SERIES_VERSION -gt 1 ]] || prefix_version=
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Per-patch changes between versions are git notes (see tree.sh), written
 # below each patch's "---" line.
 git -C "$LINUX" format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
-	--subject-prefix="PATCH v$SERIES_VERSION" --notes \
+	--subject-prefix="PATCH${prefix_version}" --notes \
 	--cover-letter -o "$tmp" "$BASE_TAG..HEAD"
-find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
-mkdir -p "$TOP/patches"
-cover=$TOP/patches/0000-cover-letter.patch
+find "$PATCHES_DIR" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
+mkdir -p "$PATCHES_DIR"
+cover=$PATCHES_DIR/0000-cover-letter.patch
 if [[ -f $cover ]]; then
 	# Keep the cover letter's subject and text; refresh its patch count,
 	# shortlog, diffstat and base-commit from the tree.
@@ -41,11 +44,14 @@ if [[ -f $cover ]]; then
 		skip && /^$/ { skip = 0; next }
 		{ skip = 0; print }' "$tmp/0000-cover-letter.patch" >"$cover.new"
 	mv "$cover.new" "$cover"
+elif [[ $n -gt 0 ]]; then
+	# A new series: git format-patch's cover letter, to be written.
+	cp "$tmp/0000-cover-letter.patch" "$cover"
 fi
 rm -f "$tmp/0000-cover-letter.patch"
 if [[ $n -gt 0 ]]; then
-	cp "$tmp"/*.patch "$TOP/patches/"
+	cp "$tmp"/*.patch "$PATCHES_DIR/"
 fi
 # Record the new series as applied, so that 'make tree' does not re-apply.
 "$TOP/scripts/tree.sh" >/dev/null
-done_step "$n patch(es) written to patches/ (cover letter kept); now commit patches/"
+done_step "$n patch(es) written to ${PATCHES_DIR#"$TOP"/}/ (cover letter kept); now commit ${PATCHES_DIR#"$TOP"/}/"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fetch the base tree: Debian's linux-source-6.12 at the pinned version,
-# cached outside the clone. Falls back to the newest 6.12 with a warning.
+# Fetch the base tree: Debian's linux-source-6.12 (BASE=mainline:
+# linux-source-7.2 from trixie-backports) at the pinned version, cached
+# outside the clone. Falls back to the newest one with a warning.
 set -euo pipefail
 STEP=fetch
 # shellcheck source=scripts/lib.sh
@@ -10,34 +11,68 @@ mkdir -p "$CACHE" "$BUILD"
 version=$BASE_VERSION_PIN
 deb=$CACHE/${BASE_PKG}_${version//:/%3a}_all.deb
 
+# apt-get and apt-cache with the machine's apt sources, or, for a suite
+# that they do not list (BASE_SUITE), with a private apt configuration and
+# state directory that list only that suite: the machine's sources, lists
+# and preferences are neither read nor changed. The suite's Release file
+# is authenticated with Debian's archive keyring (Debian 12's has the keys
+# of trixie). apt's _apt user must be able to write there: it is made in
+# a temporary directory, not in $CACHE (which may be under /root).
+APT_OPTS=()
+apt_private() {
+	local dir
+	dir=$(mktemp -d)
+	chmod 0755 "$dir"
+	mkdir -p "$dir/etc/sources.list.d" "$dir/etc/preferences.d" \
+		"$dir/state/lists/partial" "$dir/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $BASE_SUITE main" \
+		>"$dir/etc/sources.list"
+	chmod -R a+rwX "$dir/state" "$dir/cache"
+	APT_OPTS=(-o "Dir::Etc::SourceList=$dir/etc/sources.list"
+		-o "Dir::Etc::SourceParts=$dir/etc/sources.list.d"
+		-o "Dir::Etc::Preferences=$dir/etc/preferences"
+		-o "Dir::Etc::PreferencesParts=$dir/etc/preferences.d"
+		-o "Dir::State=$dir/state" -o "Dir::State::status=/dev/null"
+		-o "Dir::Cache=$dir/cache")
+	APT_DIR=$dir
+	apt-get "${APT_OPTS[@]}" update -qq >"$dir/update.log" 2>&1 ||
+		{
+			cat "$dir/update.log" >&2
+			die "$EX_DEPS" "apt-get update of $BASE_SUITE (private state in $dir) failed"
+		}
+}
+
 if [[ ! -s $deb ]]; then
-	info "downloading $BASE_PKG=$version"
+	info "downloading $BASE_PKG=$version${BASE_SUITE:+ from $BASE_SUITE}"
 	# apt's _apt user may not write to $CACHE: download in a private
 	# temporary directory readable by it, then move.
 	tmp=$(mktemp -d)
 	chmod 0777 "$tmp"
-	if ! (cd "$tmp" && apt-get download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
-		if [[ $(id -u) -eq 0 ]]; then
+	APT_DIR=
+	[[ -z $BASE_SUITE ]] || apt_private
+	if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
+		if [[ $(id -u) -eq 0 && -z $BASE_SUITE ]]; then
 			apt-get update -qq >/dev/null 2>&1 || true
 		fi
-		if ! (cd "$tmp" && apt-get download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
-			newest=$(apt-cache madison "$BASE_PKG" 2>/dev/null | awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
-			[[ -n $newest ]] || die "$EX_DEPS" "$BASE_PKG is not in the apt sources"
+		if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
+			newest=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PKG" 2>/dev/null | awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
+			[[ -n $newest ]] || die "$EX_DEPS" "$BASE_PKG is not in the apt sources${BASE_SUITE:+ ($BASE_SUITE)}"
 			warn "pinned $BASE_PKG $BASE_VERSION_PIN has left the archive; using $newest (untested)"
 			version=$newest
 			deb=$CACHE/${BASE_PKG}_${version//:/%3a}_all.deb
-			(cd "$tmp" && apt-get download -q "$BASE_PKG=$version" >/dev/null 2>&1) ||
+			(cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1) ||
 				die "$EX_DEPS" "apt-get download $BASE_PKG=$version failed"
 		fi
 	fi
 	mv "$tmp"/*.deb "$deb"
 	rm -rf "$tmp"
+	[[ -z $APT_DIR ]] || rm -rf "$APT_DIR"
 fi
 
 tarball=$CACHE/linux-source-$version.tar.xz
 if [[ ! -s $tarball ]]; then
 	dpkg-deb --fsys-tarfile "$deb" |
-		tar -xO ./usr/src/linux-source-6.12.tar.xz >"$tarball.tmp" ||
+		tar -xO "./usr/src/$BASE_PKG.tar.xz" >"$tarball.tmp" ||
 		die "$EX_DEPS" "cannot extract the source tarball from $deb"
 	mv "$tarball.tmp" "$tarball"
 fi

@@ -11,16 +11,42 @@ readonly EX_TEST=7	# a test failed or a kernel report was found
 export EX_DEPS EX_TREE EX_CONFIG EX_BUILD EX_VM EX_TEST
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
-LINUX=$BUILD/linux
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/landlock-tsync
-# The base tree this series is tested on: Debian's linux-source-6.12.
-BASE_PKG=linux-source-6.12
-BASE_VERSION_PIN=6.12.117-1~deb12u1
+# The base tree (make's BASE=, checked by scripts/options.sh):
+# - 6.12, the default: Debian's linux-source-6.12 (bookworm, the machine's
+#   own apt sources), with the TSYNC series of patches/, built in build/;
+# - mainline: Debian's linux-source-7.2 (trixie-backports, fetched with a
+#   private apt state directory: the machine's apt sources are not
+#   changed), with the fix series for mainline's own TSYNC of
+#   patches/mainline/, built in build/mainline/ (its own tree, obj-*,
+#   initramfs, logs, mbox, check). x86_64 only.
+# BASE_SUITE is empty for the machine's own apt sources.
+BASE=${BASE:-6.12}
+BUILD_ROOT=${BUILD_ROOT:-$TOP/build}
+case $BASE in
+mainline)
+	BASE_PKG=linux-source-7.2
+	BASE_VERSION_PIN=7.2.12-1~bpo13+1
+	BASE_SUITE=trixie-backports
+	PATCHES_DIR=$TOP/patches/mainline
+	BUILD=$BUILD_ROOT/mainline
+	# The version of the series in patches/mainline/ (no vN: v1).
+	SERIES_VERSION=1
+	;;
+*)
+	BASE_PKG=linux-source-6.12
+	BASE_VERSION_PIN=6.12.117-1~deb12u1
+	BASE_SUITE=
+	PATCHES_DIR=$TOP/patches
+	BUILD=$BUILD_ROOT
+	# The version of the series in patches/ ([PATCH vN n/m]).
+	SERIES_VERSION=5
+	;;
+esac
+LINUX=$BUILD/linux
 BASE_TAG=base
-# The version of the series in patches/ ([PATCH vN n/m]).
-SERIES_VERSION=5
-export TOP BUILD LINUX CACHE BASE_PKG BASE_VERSION_PIN BASE_TAG SERIES_VERSION
+export TOP BASE BUILD_ROOT BUILD LINUX CACHE BASE_PKG BASE_VERSION_PIN BASE_SUITE \
+	PATCHES_DIR BASE_TAG SERIES_VERSION
 
 _step_start=$(date +%s)
 

@@ -36,8 +36,9 @@
 # replaces the project's, so that the mails are exactly what the sender
 # would post. Without both, the last line says that they cannot be posted.
 #
-# Environment: FROM, SIGNOFF (0 or 1), PATCHES=dir (default patches/),
-# MBOX=dir (default build/mbox).
+# Environment: FROM, SIGNOFF (0 or 1), PATCHES=dir (default patches/;
+# BASE=mainline: patches/mainline/, which has no man-pages series),
+# MBOX=dir (default build/mbox; BASE=mainline: build/mainline/mbox).
 set -euo pipefail
 STEP=mbox
 # shellcheck source=scripts/lib.sh
@@ -47,7 +48,7 @@ STEP=mbox
 "$TOP/scripts/options.sh" mbox || exit 1
 signoff=${SIGNOFF:-0}
 
-patches_dir=${PATCHES:-$TOP/patches}
+patches_dir=${PATCHES:-$PATCHES_DIR}
 out=${MBOX:-$BUILD/mbox}
 man_dir=$patches_dir/man-pages
 man_out=$out/man-pages

@@ -5,7 +5,7 @@
 # option is reported, with the valid values; exit 1 if any.
 #
 # Usage: options.sh GOAL...   (GOAL: a make target, or "boot" for boot.sh)
-# Environment: the options (ARCH, FLAVOUR, TESTS, REPEAT, TEST_TIMEOUT,
+# Environment: the options (BASE, ARCH, FLAVOUR, TESTS, REPEAT, TEST_TIMEOUT,
 # TIMEOUT, MEM, ACCEL, PROG, MUTANT, MUTANT_FLAVOUR, SUITE, STRESS_ITER,
 # STRESS_TIME, SWEEP_TIME, FROM, SIGNOFF; empty is unset), and FLAVOUR_ORIGIN,
 # make's $(origin FLAVOUR) ("file" when FLAVOUR is the Makefile's default).
@@ -33,8 +33,10 @@ selftests() {
 	else
 		printf '%s\n' base_test fs_test net_test ptrace_test \
 			scoped_abstract_unix_test scoped_signal_test scoped_test
+		[[ $BASE != mainline ]] || printf '%s\n' audit_test tsync_test
+		compgen -G "$PATCHES_DIR/[0-9][0-9][0-9][0-9]-*.patch" >/dev/null || return 0
 		sed -n 's|^diff --git a/tools/testing/selftests/landlock/\([A-Za-z0-9_]*_test\)\.c b/.*|\1|p' \
-			"$TOP"/patches/[0-9][0-9][0-9][0-9]-*.patch
+			"$PATCHES_DIR"/[0-9][0-9][0-9][0-9]-*.patch
 	fi | sort -u | paste -sd' '
 }
 
@@ -119,6 +121,25 @@ arm64)
 		err "ACCEL='$ACCEL': ARCH=arm64 runs in software emulation on this x86_64 host; valid values: tcg"
 	;;
 *) err "ARCH='$arch': valid values: x86_64 um arm64" ;;
+esac
+
+# BASE: 6.12 (the default: the TSYNC series of patches/) or mainline
+# (Linux 7.2 and the fix series of patches/mainline/), x86_64 only, and
+# without the goals that are about the 6.12 series alone.
+case ${BASE:-6.12} in
+6.12) ;;
+mainline)
+	[[ -z $arch || $arch == x86_64 ]] ||
+		err "BASE=mainline ARCH='$arch': the mainline (7.2) tree is built and booted on x86_64 only; run it without ARCH"
+	for goal in "$@"; do
+		case $goal in
+		mutant | phases)
+			err "BASE=mainline: make $goal is about the 6.12 series (patches/); valid goals with BASE=mainline: tree config build initramfs run test exec shell stress bench check export mbox"
+			;;
+		esac
+	done
+	;;
+*) err "BASE='$BASE': valid values: 6.12 (the default, patches/) mainline (Linux 7.2, patches/mainline/)" ;;
 esac
 
 for goal in "$@"; do

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Create build/linux: the base tree as one tagged commit, with the series
-# from patches/ applied by git am. Idempotent; re-applies when patches/
+# Create build/linux (BASE=mainline: build/mainline/linux): the base tree as one tagged commit, with the series
+# from patches/ (patches/mainline/) applied by git am. Idempotent; re-applies when patches/
 # changed, and never drops commits made in the tree that are not exported.
 set -euo pipefail
 STEP=tree
@@ -14,7 +14,8 @@ stampfile=$LINUX/.git/landlock-tsync-series
 
 # The series: every numbered patch but the cover letter, in order.
 series() {
-	find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+	[[ -d $PATCHES_DIR ]] || return 0
+	find "$PATCHES_DIR" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
 		! -name '0000-*' | sort
 }
 
