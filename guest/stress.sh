@@ -19,6 +19,7 @@ iter=$(param ll.iter)
 stress_time=$(param ll.stress_time)
 sweep_time=$(param ll.sweep_time)
 suite=$(param ll.suite)
+base=$(param ll.base)
 scenarios=$(param ll.scenarios)
 : "${iter:=20}" "${stress_time:=150}" "${sweep_time:=150}"
 : "${suite:=stress,failsweep}"
@@ -118,10 +119,21 @@ case ",$suite," in *,failsweep,*)
 	# (alloc_shared()), inlined or not into sync_siblings() and
 	# landlock_restrict_sibling_threads(); and a sibling's prepare_creds()
 	# in its work item.
-	tsync_fns='landlock_restrict_sibling_threads|sync_siblings'
-	check_site caller 2 "kvmalloc.* in ($tsync_fns|get_batch|grow_reached)\\+"
-	check_site caller 2 "kmalloc_cache.* in ($tsync_fns|get_process_lock|alloc_shared)\\+"
-	check_site sibling 1 ' in prepare_creds\+.* <- sync_sibling\('
+	# Mainline's TSYNC (ll.base=mainline) has other functions: the
+	# caller's krealloc_array() of the work item pointers and one
+	# kzalloc() per work item (tsync_works_grow_by(), inlined or not),
+	# and a sibling's prepare_creds() in restrict_one_thread().
+	if [ "$base" = mainline ]; then
+		tsync_fns='landlock_restrict_sibling_threads|tsync_works_grow_by'
+		check_site caller 1 "krealloc.* in ($tsync_fns)\\+"
+		check_site caller 1 "kmalloc_cache.* in ($tsync_fns)\\+"
+		check_site sibling 1 ' in prepare_creds\+.* <- restrict_one_thread'
+	else
+		tsync_fns='landlock_restrict_sibling_threads|sync_siblings'
+		check_site caller 2 "kvmalloc.* in ($tsync_fns|get_batch|grow_reached)\\+"
+		check_site caller 2 "kmalloc_cache.* in ($tsync_fns|get_process_lock|alloc_shared)\\+"
+		check_site sibling 1 ' in prepare_creds\+.* <- sync_sibling\('
+	fi
 	;;
 esac
 

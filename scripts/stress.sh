@@ -68,10 +68,17 @@ boot() {
 }
 
 flavour=${1:-debug}
+# Mainline's TSYNC allocates one work item per thread: its sweep has about
+# N failure points more per configuration (64 siblings: about 60 more
+# calls, each of 64 threads), and needs longer than the series' 150 s.
+sweep_default=150 stress_timeout=900 base_arg=
+if [[ $BASE == mainline ]]; then
+	sweep_default=600 stress_timeout=1500 base_arg=ll.base=mainline
+fi
 boot selftests "TIMEOUT=${TIMEOUT:-1500}" \
 	"TEST_TIMEOUT=${TEST_TIMEOUT:-1200}" -- "$flavour" test
-boot stress "MEM=${MEM:-4096}" "TIMEOUT=${TIMEOUT:-900}" \
-	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-240} ll.sweep_time=${SWEEP_TIME:-150} ${APPEND:-}" \
+boot stress "MEM=${MEM:-4096}" "TIMEOUT=${TIMEOUT:-$stress_timeout}" \
+	"APPEND=ll.iter=${STRESS_ITER:-20} ll.stress_time=${STRESS_TIME:-240} ll.sweep_time=${SWEEP_TIME:-$sweep_default} $base_arg ${APPEND:-}" \
 	-- "$flavour" stress
 
 done_step "$flavour kernel: selftests, stress scenarios, allocation-failure sweep ($skipped selftest cases skipped)"
