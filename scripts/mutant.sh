@@ -14,7 +14,10 @@
 #                            every repetition must fail (default: 3)
 # The environment (FLAVOUR, SUITE, REPEAT) overrides the header.
 #
-# make mutant with MUTANT=all runs every mutant in turn.
+# make mutant with MUTANT=all runs every mutant in turn. With BASE=mainline,
+# the mutants are those of the mainline fix series, in
+# tools/stress/mutants/mainline/ (each one undoes a fix), applied to
+# build/mainline/linux.
 #
 # The next make test or make stress rebuilds the kernel (incrementally).
 #
@@ -26,6 +29,11 @@ STEP=mutant
 . "$(dirname "$0")/lib.sh"
 
 dir=$TOP/tools/stress/mutants
+[[ $BASE != mainline ]] || dir+=/mainline
+tree=${LINUX#"$TOP"/}
+# The stress boot's fault-site checks name mainline's functions.
+base_arg=
+[[ $BASE != mainline ]] || base_arg="ll.base=mainline "
 list=
 for p in "$dir"/*.patch; do
 	[[ -e $p ]] && list+=" $(basename "$p" .patch)"
@@ -42,10 +50,10 @@ if [[ $MUTANT == all ]]; then
 fi
 name=$MUTANT
 patch=$dir/$name.patch
-[[ -f $patch ]] || die 2 "no mutant $name (tools/stress/mutants/): one of:$list"
+[[ -f $patch ]] || die 2 "no mutant $name (${dir#"$TOP"/}/): one of:$list"
 [[ -d $LINUX/.git ]] || die "$EX_TREE" "no kernel tree: run make tree first"
 git -C "$LINUX" diff --quiet HEAD ||
-	die "$EX_TREE" "build/linux has uncommitted changes: commit or stash them first"
+	die "$EX_TREE" "$tree has uncommitted changes: commit or stash them first"
 
 # header KEY: the value of "KEY: value" in the patch's description.
 header() {
@@ -62,7 +70,7 @@ debug) suite=${suite:-failsweep} ;;
 esac
 
 git -C "$LINUX" apply "$patch" ||
-	die "$EX_TREE" "$name.patch does not apply to build/linux any more: refresh it"
+	die "$EX_TREE" "$name.patch does not apply to $tree any more: refresh it"
 trap 'git -C "$LINUX" apply -R "$patch" && info "reverted $name.patch"' EXIT
 info "applied $name.patch ($flavour kernel, suite: $suite${repeat:+, $repeat run(s)}):"
 grep '^[-+][^-+]' "$patch" >&2
@@ -74,7 +82,7 @@ if [[ $flavour == test ]]; then
 		"$TOP/scripts/boot.sh" test test
 else
 	MEM=${MEM:-4096} TIMEOUT=${TIMEOUT:-900} \
-		APPEND="ll.suite=$suite ${APPEND:-}" \
+		APPEND="ll.suite=$suite $base_arg${APPEND:-}" \
 		LOG=$BUILD/logs/mutant-$name.log "$TOP/scripts/boot.sh" debug stress
 fi
 rc=$?

@@ -133,8 +133,8 @@ mainline)
 		err "BASE=mainline ARCH='$arch': the mainline (7.2) tree is built and booted on x86_64 only; run it without ARCH"
 	for goal in "$@"; do
 		case $goal in
-		mutant | phases)
-			err "BASE=mainline: make $goal is about the 6.12 series (patches/); valid goals with BASE=mainline: tree config build initramfs run test exec shell stress bench check export mbox"
+		phases)
+			err "BASE=mainline: make $goal is about the 6.12 series (patches/); valid goals with BASE=mainline: tree config build initramfs run test exec shell stress mutant bench check export mbox"
 			;;
 		esac
 	done
