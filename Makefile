@@ -47,6 +47,7 @@ help:
 ## make stress              debug kernel: selftests, stress suite, fault sweep
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
+##                          (BASE=mainline: tools/stress/mutants/mainline/)
 ## make bench               TSYNC against libpsx, CSV + table + plot in build/bench
 ## make phases              where a TSYNC call's time goes: each phase, both guest idle modes
 ## make check               checkpatch, kernel-doc, sparse, W=1, coccicheck, shellcheck,

@@ -41,8 +41,10 @@ selftests() {
 }
 
 mutants() {
-	local f
-	for f in "$TOP"/tools/stress/mutants/*.patch; do
+	local f dir=$TOP/tools/stress/mutants
+	# BASE=mainline: the mutants of the mainline fix series.
+	[[ ${BASE:-6.12} != mainline ]] || dir+=/mainline
+	for f in "$dir"/*.patch; do
 		[[ -e $f ]] || continue
 		f=${f##*/}
 		echo "${f%.patch}"
