@@ -90,7 +90,7 @@ STRESS_FLAVOUR := $(if $(filter kcsan,$(FLAVOUR)),kcsan,debug)
 stress:
 	@$(MAKE) --no-print-directory FLAVOUR=$(STRESS_FLAVOUR) initramfs
 	@$(S)/stress.sh $(STRESS_FLAVOUR)
-mutant:
+mutant: tree
 	@MUTANT=$(MUTANT) SUITE=$(SUITE) FLAVOUR=$(MUTANT_FLAVOUR) $(S)/mutant.sh
 bench: initramfs
 	@$(MAKE) --no-print-directory FLAVOUR=base initramfs
