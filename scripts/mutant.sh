@@ -16,7 +16,8 @@
 #
 # make mutant with MUTANT=all runs every mutant in turn. With BASE=mainline,
 # the mutants are those of the mainline fix series, in
-# tools/stress/mutants/mainline/ (each one undoes a fix), applied to
+# tools/stress/mutants/mainline/ (one undoes each fix; commit-on-abort
+# breaks all-or-nothing, which the tests check), applied to
 # build/mainline/linux.
 #
 # The next make test or make stress rebuilds the kernel (incrementally).
