@@ -10,7 +10,7 @@
 SHELL := /bin/bash
 S := scripts
 FLAVOUR ?= test
-export BASE TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
+export BASE TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF UNFIXED
 
 # The options are checked on the host (scripts/options.sh) as soon as make
 # reads its goals: before any prerequisite builds or boots, with -n or -j
@@ -18,7 +18,7 @@ export BASE TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF
 # passed explicitly, shell-quoted.
 OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench phases mbox
 OPTIONS := BASE ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
-	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF
+	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF UNFIXED
 # ARCH= (x86_64, um or arm64) and BASE= (6.12 or mainline) are checked
 # against every goal.
 CHECK_GOALS := $(if $(ARCH)$(BASE),$(or $(MAKECMDGOALS),help),$(filter $(OPTION_GOALS),$(MAKECMDGOALS)))
@@ -44,6 +44,9 @@ help:
 ## make shell               a shell in the patched kernel: the host's / read-only, a tmpfs overlay
 ## make exec PROG=f ARGS=.. run your own program in the guest as root (any host program;
 ##                          ARCH=arm64: a static arm64 program)
+## make build|test|exec BASE=mainline UNFIXED=1
+##                          the same on unfixed 7.3 (the base kernel), with the
+##                          series' selftests and tools: each new test must fail there
 ## make stress              debug kernel: selftests, stress suite, fault sweep
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
@@ -72,6 +75,7 @@ config: tree
 	@$(S)/config.sh $(FLAVOUR)
 build: config
 	@$(S)/build.sh $(FLAVOUR)
+	@$(if $(filter 1,$(UNFIXED)),$(S)/config.sh base && $(S)/build.sh base)
 initramfs: build
 	@$(S)/initramfs.sh $(FLAVOUR)
 

@@ -5,7 +5,7 @@
 # ratios and one verdict line per target of DESIGN.md section 5.
 #
 # The flags==0 comparison boots the unpatched base kernel with the same
-# guest program when build/obj-base and build/initramfs-base.cpio.gz exist.
+# guest program when build/base/obj-base and build/initramfs-base.cpio.gz exist.
 #
 # Where programs live (N = 1 to 64 siblings, 200 calls per point), a second
 # boot of the test kernel with idle=poll measures TSYNC and libpsx again:
@@ -86,7 +86,7 @@ APPEND="idle=poll ${APPEND:-}" guest test "$poll_log" "${TIMEOUT:-1500}" "$poll_
 base_lines=/dev/null
 test_single_lines=/dev/null
 single_args="-p single -S 160"
-if [[ -f $BUILD/obj-base/arch/x86/boot/bzImage && -f $BUILD/initramfs-base.cpio.gz ]]; then
+if [[ -f $(obj_dir base)/arch/x86/boot/bzImage && -f $BUILD/initramfs-base.cpio.gz ]]; then
 	info "flags==0 single-thread cost: patched, then base"
 	guest test "$logs/test-bench-single.log" 300 "$single_args"
 	guest base "$logs/base-bench-single.log" 300 "$single_args"

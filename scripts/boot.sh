@@ -28,6 +28,14 @@ name=$(build_name "$flavour")
 obj=$(obj_dir "$flavour")
 kernel=$obj/$KIMAGE
 initrd=$BUILD/initramfs-$name.cpio.gz
+# UNFIXED=1 (BASE=mainline): the unpatched base kernel (the "base"
+# flavour) runs the series' selftests and tools, the test flavour's
+# initramfs: every new test can be shown failing there.
+if [[ ${UNFIXED:-0} == 1 ]]; then
+	kernel=$(obj_dir base)/$KIMAGE
+	name=unfixed
+	[[ -f $kernel ]] || die "$EX_BUILD" "no unfixed kernel at $kernel; run 'make build BASE=mainline UNFIXED=1'"
+fi
 [[ -f $kernel ]] || die "$EX_BUILD" "no kernel at $kernel; run 'make build'"
 [[ -f $initrd ]] || die "$EX_BUILD" "no initramfs at $initrd; run 'make initramfs'"
 
@@ -80,7 +88,7 @@ if [[ -n $extra ]]; then
 fi
 
 tests=${TESTS:-}
-# BASE=mainline: every *_test binary of 7.2's Landlock selftests, not
+# BASE=mainline: every *_test binary of 7.3's Landlock selftests, not
 # fs_bench (a benchmark that the selftests' Makefile also lists).
 if [[ $BASE == mainline && -z $tests && $mode == test ]]; then
 	tests=$(cd "$LINUX/tools/testing/selftests/landlock" &&
@@ -103,6 +111,7 @@ append+=" ${APPEND:-}"
 mkdir -p "$BUILD/logs"
 log=${LOG:-$BUILD/logs/$name-$mode.log}
 what="$flavour kernel"
+[[ ${UNFIXED:-0} != 1 ]] || what="unfixed $BASE_PKG kernel (base), with the $flavour flavour's tests"
 [[ $KARCH != arm64 ]] || what="arm64 kernel (${qemu[*]:1})"
 info "$what, ll.mode=$mode, $accel, -smp 2, ${mem}M, timeout ${timeout}s (log: ${log#"$TOP"/})"
 

@@ -32,7 +32,7 @@ fragments=("$TOP/config/boot-x86_64.config" "$LINUX/tools/testing/selftests/land
 	"$TOP/config/check-i386.config")
 [[ $KARCH != arm64 ]] || fragments=("$TOP/config/boot-arm64.config"
 	"$LINUX/tools/testing/selftests/landlock/config")
-# BASE=mainline (x86_64 only): what 7.2 names differently.
+# BASE=mainline (x86_64 only): what 7.3 names differently.
 [[ $BASE != mainline ]] || fragments+=("$TOP/config/mainline-x86_64.config")
 case $flavour in
 debug) fragments+=("$TOP/config/debug-x86_64.config") ;;

@@ -23,7 +23,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Per-patch changes between versions are git notes (see tree.sh), written
 # below each patch's "---" line.
-git -C "$LINUX" format-patch -q --zero-commit --no-signature --base="$BASE_TAG" \
+# The base-commit: trailer names a commit that a reader can fetch: not
+# BASE=mainline's, a local commit of Debian's tarball (its cover letter
+# names the upstream release and Debian's version instead).
+base_opt=(--base="$BASE_TAG")
+[[ $BASE != mainline ]] || base_opt=(--no-base)
+git -C "$LINUX" format-patch -q --zero-commit --no-signature "${base_opt[@]}" \
 	--subject-prefix="PATCH${prefix_version}" --notes \
 	--cover-letter -o "$tmp" "$BASE_TAG..HEAD"
 find "$PATCHES_DIR" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch the base tree: Debian's linux-source-6.12 (BASE=mainline:
-# linux-source-7.2 from trixie-backports) at the pinned version, cached
+# linux-source-7.3 from trixie-backports) at the pinned version, cached
 # outside the clone. Falls back to the newest one with a warning.
 set -euo pipefail
 STEP=fetch

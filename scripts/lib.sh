@@ -15,7 +15,7 @@ CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/landlock-tsync
 # The base tree (make's BASE=, checked by scripts/options.sh):
 # - 6.12, the default: Debian's linux-source-6.12 (bookworm, the machine's
 #   own apt sources), with the TSYNC series of patches/, built in build/;
-# - mainline: Debian's linux-source-7.2 (trixie-backports, fetched with a
+# - mainline: Debian's linux-source-7.3 (trixie-backports, fetched with a
 #   private apt state directory: the machine's apt sources are not
 #   changed), with the fix series for mainline's own TSYNC of
 #   patches/mainline/, built in build/mainline/ (its own tree, obj-*,
@@ -25,13 +25,13 @@ BASE=${BASE:-6.12}
 BUILD_ROOT=${BUILD_ROOT:-$TOP/build}
 case $BASE in
 mainline)
-	BASE_PKG=linux-source-7.2
-	BASE_VERSION_PIN=7.2.12-1~bpo13+1
+	BASE_PKG=linux-source-7.3
+	BASE_VERSION_PIN=7.3.4-1~bpo13+1
 	BASE_SUITE=trixie-backports
 	PATCHES_DIR=$TOP/patches/mainline
 	BUILD=$BUILD_ROOT/mainline
-	# The version of the series in patches/mainline/ (no vN: v1).
-	SERIES_VERSION=1
+	# The version of the series in patches/mainline/ ([PATCH vN n/m]).
+	SERIES_VERSION=2
 	;;
 *)
 	BASE_PKG=linux-source-6.12
@@ -75,17 +75,21 @@ info() {
 
 # use_flavour FLAVOUR: point LINUX at the source tree of a kernel flavour.
 # "test" and "debug" build the series (build/linux); "base" builds the
-# unpatched base tag, from a git worktree (build/linux-base) for the
-# benchmark's no-regression check.
+# unpatched base tag, from a git worktree (build/base/linux), for the
+# benchmark's no-regression check and for UNFIXED=1 (BASE=mainline). Its
+# build directory (build/base/obj-base) sits beside it as obj-test sits
+# beside build/linux: the compiler sees the same relative paths, and
+# ccache serves every file that the series does not change.
 use_flavour() {
 	case $1 in
 	test | debug | kcsan) ;;
 	base)
-		if [[ ! -d $BUILD/linux-base ]]; then
-			git -C "$LINUX" worktree add -q --detach "$BUILD/linux-base" "$BASE_TAG" ||
+		if [[ ! -d $BUILD/base/linux ]]; then
+			mkdir -p "$BUILD/base"
+			git -C "$LINUX" worktree add -q --detach "$BUILD/base/linux" "$BASE_TAG" ||
 				die "$EX_TREE" "cannot create the base worktree"
 		fi
-		LINUX=$BUILD/linux-base
+		LINUX=$BUILD/base/linux
 		;;
 	*) die "$EX_CONFIG" "unknown flavour '$1' (test, debug, kcsan or base)" ;;
 	esac
@@ -129,7 +133,11 @@ build_name() {
 	fi
 }
 obj_dir() {
-	echo "$BUILD/obj-$(build_name "$1")"
+	if [[ $1 == base ]]; then
+		echo "$BUILD/base/obj-base"
+	else
+		echo "$BUILD/obj-$(build_name "$1")"
+	fi
 }
 
 # arm64_static_program PROG: whether make exec ARCH=arm64 can run PROG, a

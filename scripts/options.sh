@@ -7,7 +7,7 @@
 # Usage: options.sh GOAL...   (GOAL: a make target, or "boot" for boot.sh)
 # Environment: the options (BASE, ARCH, FLAVOUR, TESTS, REPEAT, TEST_TIMEOUT,
 # TIMEOUT, MEM, ACCEL, PROG, MUTANT, MUTANT_FLAVOUR, SUITE, STRESS_ITER,
-# STRESS_TIME, SWEEP_TIME, FROM, SIGNOFF; empty is unset), and FLAVOUR_ORIGIN,
+# STRESS_TIME, SWEEP_TIME, FROM, SIGNOFF, UNFIXED; empty is unset), and FLAVOUR_ORIGIN,
 # make's $(origin FLAVOUR) ("file" when FLAVOUR is the Makefile's default).
 set -euo pipefail
 STEP=options
@@ -126,13 +126,13 @@ arm64)
 esac
 
 # BASE: 6.12 (the default: the TSYNC series of patches/) or mainline
-# (Linux 7.2 and the fix series of patches/mainline/), x86_64 only, and
+# (Linux 7.3 and the fix series of patches/mainline/), x86_64 only, and
 # without the goals that are about the 6.12 series alone.
 case ${BASE:-6.12} in
 6.12) ;;
 mainline)
 	[[ -z $arch || $arch == x86_64 ]] ||
-		err "BASE=mainline ARCH='$arch': the mainline (7.2) tree is built and booted on x86_64 only; run it without ARCH"
+		err "BASE=mainline ARCH='$arch': the mainline (7.3) tree is built and booted on x86_64 only; run it without ARCH"
 	for goal in "$@"; do
 		case $goal in
 		phases)
@@ -141,7 +141,24 @@ mainline)
 		esac
 	done
 	;;
-*) err "BASE='$BASE': valid values: 6.12 (the default, patches/) mainline (Linux 7.2, patches/mainline/)" ;;
+*) err "BASE='$BASE': valid values: 6.12 (the default, patches/) mainline (Linux 7.3, patches/mainline/)" ;;
+esac
+
+# UNFIXED=1: the unfixed mainline kernel runs the series' tests (make
+# build, test, exec with BASE=mainline).
+case ${UNFIXED:-} in
+"" | 0) ;;
+1)
+	[[ ${BASE:-6.12} == mainline ]] ||
+		err "UNFIXED=1 boots unfixed mainline (7.3) with the fix series' tests: it needs BASE=mainline"
+	for goal in "$@"; do
+		case $goal in
+		help | deps | fetch | tree | config | build | initramfs | test | exec | boot) ;;
+		*) err "UNFIXED=1: make $goal does not run on the unfixed kernel; valid goals: build test exec" ;;
+		esac
+	done
+	;;
+*) err "UNFIXED='$UNFIXED': valid values: 1 (the unfixed mainline kernel) 0 (the default)" ;;
 esac
 
 for goal in "$@"; do

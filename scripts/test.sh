@@ -6,7 +6,7 @@
 # is skipped when TESTS does not include tsync_test. Without TESTS, a third
 # boot drives make shell with commands on stdin (shell-test.sh). Ends with
 # one totals line over the boots. BASE=mainline: every *_test binary of
-# 7.2 (not fs_bench), without the make shell boot. With ARCH=um: one run in User-Mode Linux (uml.sh),
+# 7.3 (not fs_bench), without the make shell boot. With ARCH=um: one run in User-Mode Linux (uml.sh),
 # whose kernel is built fully preemptible (UML has no PREEMPT_DYNAMIC).
 # With ARCH=arm64: the same two boots in qemu-system-aarch64, without the
 # make shell one (the host's programs are x86_64).
@@ -24,7 +24,7 @@ flavour=${1:-test}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# BASE=mainline: boot.sh runs every *_test binary of 7.2 (not fs_bench),
+# BASE=mainline: boot.sh runs every *_test binary of 7.3 (not fs_bench),
 # and there is no make shell boot (its checks are about the 6.12 series:
 # ABI 8).
 all_tests=1

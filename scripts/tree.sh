@@ -98,7 +98,7 @@ apply_series() {
 		if ! git -C "$LINUX" am -q "$p" 2>"$BUILD/am.log"; then
 			cat "$BUILD/am.log" >&2
 			git -C "$LINUX" am --abort 2>/dev/null || true
-			die "$EX_TREE" "patch does not apply: patches/${p##*/} (see the files named above)"
+			die "$EX_TREE" "patch does not apply: ${p#"$TOP"/} (see the files named above)"
 		fi
 		notes=$(patch_notes "$p")
 		[[ -z $notes ]] || git -C "$LINUX" notes add -f -m "$notes" HEAD
