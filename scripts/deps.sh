@@ -38,6 +38,7 @@ needs=(
 	sparse:sparse
 	shellcheck:shellcheck
 	codespell:codespell
+	clang-format-16:clang-format-16
 	coccinelle:spatch
 	gnuplot-nox:gnuplot
 	manpages-dev:/usr/share/man/man2/landlock_restrict_self.2.gz
