@@ -44,7 +44,7 @@ help:
 ## make shell               a shell in the patched kernel: the host's / read-only, a tmpfs overlay
 ## make exec PROG=f ARGS=.. run your own program in the guest as root (any host program;
 ##                          ARCH=arm64: a static arm64 program)
-## make build|test|exec BASE=mainline UNFIXED=1
+## make build|test|exec|bench BASE=mainline UNFIXED=1
 ##                          the same on unfixed 7.3 (the base kernel), with the
 ##                          series' selftests and tools: each new test must fail there
 ## make stress              debug kernel: selftests, stress suite, fault sweep

@@ -35,6 +35,14 @@ STEP=bench
 
 out=$BUILD/bench
 logs=$BUILD/logs
+# UNFIXED=1 (BASE=mainline): the unfixed kernel runs the same benchmark
+# (boot.sh boots it), into build/mainline/bench-unfixed/ and logs named
+# unfixed-*: run it, then the fixed one, to compare them in one session.
+prefix="test"
+if [[ ${UNFIXED:-0} == 1 ]]; then
+	out=$BUILD/bench-unfixed
+	prefix="unfixed"
+fi
 mkdir -p "$out" "$logs"
 command -v gnuplot >/dev/null || die "$EX_DEPS" "gnuplot not found (Debian package gnuplot-nox)"
 
@@ -68,13 +76,13 @@ guest() {
 	fi
 }
 
-main_log=$logs/test-bench.log
+main_log=$logs/$prefix-bench.log
 info "test kernel: TSYNC, libpsx and reference from 0 to 16384 threads, memory"
 APPEND="${APPEND:-} ll.gobench=4,8,16,32,64" \
 	guest test "$main_log" "${TIMEOUT:-1500}" "${BENCH_ARGS:-}"
 
 # The same small thread counts in a guest whose idle vCPUs poll.
-poll_log=$logs/test-bench-poll.log
+poll_log=$logs/$prefix-bench-poll.log
 poll_args="-p time -n 1,4,16,64"
 if [[ -n ${BENCH_ARGS:-} ]]; then
 	poll_args="-p time ${BENCH_ARGS}"
@@ -86,7 +94,9 @@ APPEND="idle=poll ${APPEND:-}" guest test "$poll_log" "${TIMEOUT:-1500}" "$poll_
 base_lines=/dev/null
 test_single_lines=/dev/null
 single_args="-p single -S 160"
-if [[ -f $(obj_dir base)/arch/x86/boot/bzImage && -f $BUILD/initramfs-base.cpio.gz ]]; then
+# (The 6.12 series only: the mainline series leaves that path alone.)
+if [[ $BASE != mainline && -f $(obj_dir base)/arch/x86/boot/bzImage &&
+	-f $BUILD/initramfs-base.cpio.gz ]]; then
 	info "flags==0 single-thread cost: patched, then base"
 	guest test "$logs/test-bench-single.log" 300 "$single_args"
 	guest base "$logs/base-bench-single.log" 300 "$single_args"

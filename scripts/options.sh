@@ -153,8 +153,8 @@ case ${UNFIXED:-} in
 		err "UNFIXED=1 boots unfixed mainline (7.3) with the fix series' tests: it needs BASE=mainline"
 	for goal in "$@"; do
 		case $goal in
-		help | deps | fetch | tree | config | build | initramfs | test | exec | boot) ;;
-		*) err "UNFIXED=1: make $goal does not run on the unfixed kernel; valid goals: build test exec" ;;
+		help | deps | fetch | tree | config | build | initramfs | test | exec | bench | boot) ;;
+		*) err "UNFIXED=1: make $goal does not run on the unfixed kernel; valid goals: build test exec bench" ;;
 		esac
 	done
 	;;
