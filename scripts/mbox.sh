@@ -84,6 +84,71 @@ for m in "${mails[@]}"; do
 done
 [[ ${#patches[@]} -gt 0 ]] || die "$EX_TREE" "no patch in $patches_dir; run 'make export'"
 check_placeholders "${mails[@]}"
+
+# A fix for a vulnerability in released kernels goes privately first:
+# security-report.txt beside the series names its patches ("Patches: 1 2"),
+# their recipients (To:, Cc:), and the subject and text of a cover letter
+# that may hold the reproducer. Those patches go to private/, numbered
+# 1/K to K/K under that cover letter; the public series in OUT leaves them
+# out, numbered anew, and its cover letter must not hold the reproducer.
+# Both are checked with git am: the private patches onto the base, the
+# public ones on top of them.
+report=$patches_dir/security-report.txt
+private=()
+if [[ -f $report ]]; then
+	read -r -a nums <<<"$(sed -n '1,/^$/s/^Patches: *//p' "$report")"
+	[[ ${#nums[@]} -gt 0 ]] || die "$EX_TREE" "${report#"$TOP"/}: no 'Patches:' line"
+	stage=$(mktemp -d "$BUILD/mbox-stage.XXXXXX")
+	public=()
+	for p in "${patches[@]}"; do
+		n=$((10#$(basename "$p" | cut -c1-4)))
+		if [[ " ${nums[*]} " == *" $n "* ]]; then
+			private+=("$p")
+		else
+			public+=("$p")
+		fi
+	done
+	[[ ${#private[@]} -eq ${#nums[@]} ]] ||
+		die "$EX_TREE" "${report#"$TOP"/}: 'Patches: ${nums[*]}' names patches that patches/ does not have"
+	# renumber SRC... DIR: copies of the patches numbered 1/K to K/K.
+	renumber() {
+		local dir=${*: -1} k=0 total=$(($# - 1)) f
+		mkdir -p "$dir"
+		for f in "${@:1:$total}"; do
+			k=$((k + 1))
+			sed "1,/^$/s|^Subject: \[PATCH\([^]]*\) [0-9]*/[0-9]*\]|Subject: [PATCH\1 $k/$total]|" "$f" \
+				>"$dir/$(printf '%04d' "$k")-${f##*/[0-9][0-9][0-9][0-9]-}"
+		done
+	}
+	renumber "${private[@]}" "$stage/private"
+	renumber "${public[@]}" "$stage/public"
+	# The public cover letter, numbered 0/M.
+	sed "1,/^$/s|^Subject: \[PATCH\([^]]*\) 0/[0-9]*\]|Subject: [PATCH\1 0/${#public[@]}]|" \
+		"${mails[0]}" >"$stage/public/0000-cover-letter.patch"
+	# The private cover letter: the public one's headers, the report's
+	# subject and text.
+	{
+		sed -n '1,/^$/{/^Subject:/q;p}' "${mails[0]}"
+		subject=$(sed -n '1,/^$/s/^Subject: *//p' "$report")
+		prefix=$(sed -n '1,/^$/s/^Subject: \[\(PATCH[^]]*\) 0\/[0-9]*\].*/\1/p' "${mails[0]}")
+		printf 'Subject: [%s 0/%d] %s\n\n' "$prefix" "${#private[@]}" "$subject"
+		sed '1,/^$/d' "$report"
+		printf '\n%s\n' "@@SHORTLOG@@"
+	} >"$stage/private/0000-cover-letter.patch"
+	mapfile -t private_mails < <(mails "$stage/private")
+	private=("${private_mails[@]:1}")
+	mapfile -t mails < <(mails "$stage/public")
+	patches=("${mails[@]:1}")
+	# The public cover letter's shortlog and diffstat are written anew
+	# below, from the public patches applied.
+	awk '/^[^ ].* \([0-9]+\):$/ { print "@@SHORTLOG@@"; exit } { print }' \
+		"$stage/public/0000-cover-letter.patch" >"$stage/cover.tmp"
+	mv "$stage/cover.tmp" "$stage/public/0000-cover-letter.patch"
+	if grep -qiE 'reproducer|IORING_OP_READ|empty pipe' "$stage/public/0000-cover-letter.patch"; then
+		die "$EX_TREE" "the public cover letter names the reproducer of the privately reported fix; keep it to ${report#"$TOP"/}"
+	fi
+	trap 'rm -rf "$stage"' EXIT
+fi
 man_mails=()
 man_patches=()
 if [[ -d $man_dir ]]; then
@@ -183,6 +248,11 @@ gm() {
 mapfile -t to < <(gm --no-r --no-l)
 mapfile -t cc < <(gm --no-m)
 [[ ${#to[@]} -gt 0 ]] || die "$EX_TREE" "get_maintainer.pl found no maintainer for the series"
+if [[ ${#private[@]} -gt 0 ]]; then
+	mapfile -t private_to < <(sed -n '1,/^$/s/^To: *//p' "$report" | not_sender)
+	mapfile -t private_cc < <(sed -n '1,/^$/s/^Cc: *//p' "$report" | not_sender)
+	[[ ${#private_to[@]} -gt 0 ]] || die "$EX_TREE" "${report#"$TOP"/}: no To: line"
+fi
 
 # Recipients of the man-pages series. man-pages' CONTRIBUTING: patches go
 # to the maintainer, Cc the list; a page about a kernel interface also goes
@@ -308,15 +378,21 @@ write_series() {
 
 rm -rf "$out"
 write_series "$out" "$(hdrs to cc)" "${mails[@]}"
-if [[ $add_base -eq 1 ]]; then
+# BASE=mainline: no base-commit: trailer (its base is a local commit of
+# Debian's tarball, which no reader can fetch; the cover letter names the
+# upstream release and Debian's version instead).
+if [[ $add_base -eq 1 && $BASE != mainline ]]; then
 	printf '\nbase-commit: %s\n' "$base" >>"$out/${mails[0]##*/}"
+fi
+if [[ ${#private[@]} -gt 0 ]]; then
+	write_series "$out/private" "$(hdrs private_to private_cc)" "${private_mails[@]}"
 fi
 if [[ ${#man_patches[@]} -gt 0 ]]; then
 	write_series "$man_out" "$(hdrs man_to man_cc)" "${man_mails[@]}"
 fi
 
 tmp=$(mktemp -d "$BUILD/mbox-am.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "${stage:-}"' EXIT
 
 # check_am REPO WHAT OUT PATCH...: the mails in OUT of the patches PATCH...
 # apply in order with git am in REPO, and every commit keeps its patch's
@@ -369,8 +445,34 @@ mapfile -t paths < <(sed -n 's|^diff --git a/\(.*\) b/\(.*\)$|/\1\n/\2|p' "${pat
 git clone -q --shared --no-checkout "$LINUX" "$tmp/linux"
 git -C "$tmp/linux" sparse-checkout set --no-cone "${paths[@]}"
 git -C "$tmp/linux" checkout -q --detach "$base"
+# shortlog COVER FROM: the cover letter's @@SHORTLOG@@ line becomes the
+# shortlog and diffstat of the commits FROM..HEAD of the scratch tree, as
+# git format-patch writes them.
+shortlog() {
+	local cover=$1 from=$2
+	{
+		sed '/^@@SHORTLOG@@$/,$d' "$cover"
+		git -C "$tmp/linux" shortlog --no-merges -w72,2,4 "$from..HEAD"
+		echo
+		git -C "$tmp/linux" diff --stat=72 "$from..HEAD"
+		echo
+	} >"$cover.new"
+	mv "$cover.new" "$cover"
+}
+public_base=$base
+if [[ ${#private[@]} -gt 0 ]]; then
+	check_am "$tmp/linux" "$BASE_TAG" "$out/private" "${private[@]}"
+	shortlog "$out/private/0000-cover-letter.patch" "$base"
+	info "the ${#private[@]} private patch(es) apply with git am onto $BASE_TAG, authors kept (${out#"$TOP"/}/private/)"
+	public_base=$(git -C "$tmp/linux" rev-parse HEAD)
+fi
 check_am "$tmp/linux" "$BASE_TAG" "$out" "${patches[@]}"
-info "all ${#patches[@]} patch(es) apply with git am onto $BASE_TAG (${base:0:12}), authors kept"
+if [[ ${#private[@]} -gt 0 ]]; then
+	shortlog "$out/0000-cover-letter.patch" "$public_base"
+	info "the ${#patches[@]} public patch(es) apply with git am on top of them, authors kept"
+else
+	info "all ${#patches[@]} patch(es) apply with git am onto $BASE_TAG (${base:0:12}), authors kept"
+fi
 if [[ $(git -C "$tmp/linux" rev-parse 'HEAD^{tree}') != $(git -C "$LINUX" rev-parse 'HEAD^{tree}') ]]; then
 	warn "the series does not give build/linux's HEAD tree; run 'make export' if patches/ is stale"
 fi
@@ -429,6 +531,13 @@ dry_run "$out" "${to[@]}" -- "${cc[@]}"
 header '  To' "${to[@]}"
 [[ ${#cc[@]} -eq 0 ]] || header '  Cc' "${cc[@]}"
 total=${#mails[@]}
+if [[ ${#private[@]} -gt 0 ]]; then
+	echo "Privately first (${report#"$TOP"/}), never to a list:"
+	dry_run "$out/private" "${private_to[@]}" -- "${private_cc[@]}"
+	header '  To' "${private_to[@]}"
+	[[ ${#private_cc[@]} -eq 0 ]] || header '  Cc' "${private_cc[@]}"
+	total=$((total + ${#private_mails[@]}))
+fi
 if [[ ${#man_patches[@]} -gt 0 ]]; then
 	dry_run "$man_out" "${man_to[@]}" -- "${man_cc[@]}"
 	header '  To' "${man_to[@]}"
