@@ -110,28 +110,31 @@ if [[ -f $report ]]; then
 	done
 	[[ ${#private[@]} -eq ${#nums[@]} ]] ||
 		die "$EX_TREE" "${report#"$TOP"/}: 'Patches: ${nums[*]}' names patches that patches/ does not have"
-	# renumber SRC... DIR: copies of the patches numbered 1/K to K/K.
+	# renumber SRC... DIR: copies of the patches numbered 1/K to K/K,
+	# zero-padded as git format-patch does.
 	renumber() {
 		local dir=${*: -1} k=0 total=$(($# - 1)) f
 		mkdir -p "$dir"
 		for f in "${@:1:$total}"; do
 			k=$((k + 1))
-			sed "1,/^$/s|^Subject: \[PATCH\([^]]*\) [0-9]*/[0-9]*\]|Subject: [PATCH\1 $k/$total]|" "$f" \
+			sed "1,/^$/s|^Subject: \[PATCH\([^]]*\) [0-9]*/[0-9]*\]|Subject: [PATCH\1 $(printf '%0*d' ${#total} $k)/$total]|" "$f" \
 				>"$dir/$(printf '%04d' "$k")-${f##*/[0-9][0-9][0-9][0-9]-}"
 		done
 	}
 	renumber "${private[@]}" "$stage/private"
 	renumber "${public[@]}" "$stage/public"
 	# The public cover letter, numbered 0/M.
-	sed "1,/^$/s|^Subject: \[PATCH\([^]]*\) 0/[0-9]*\]|Subject: [PATCH\1 0/${#public[@]}]|" \
+	m=${#public[@]}
+	sed "1,/^$/s|^Subject: \[PATCH\([^]]*\) 0*/[0-9]*\]|Subject: [PATCH\1 $(printf '%0*d' ${#m} 0)/$m]|" \
 		"${mails[0]}" >"$stage/public/0000-cover-letter.patch"
 	# The private cover letter: the public one's headers, the report's
 	# subject and text.
 	{
 		sed -n '1,/^$/{/^Subject:/q;p}' "${mails[0]}"
 		subject=$(sed -n '1,/^$/s/^Subject: *//p' "$report")
-		prefix=$(sed -n '1,/^$/s/^Subject: \[\(PATCH[^]]*\) 0\/[0-9]*\].*/\1/p' "${mails[0]}")
-		printf 'Subject: [%s 0/%d] %s\n\n' "$prefix" "${#private[@]}" "$subject"
+		prefix=$(sed -n '1,/^$/s/^Subject: \[\(PATCH[^]]*\) 0*\/[0-9]*\].*/\1/p' "${mails[0]}")
+		k=${#private[@]}
+		printf 'Subject: [%s %0*d/%d] %s\n\n' "$prefix" ${#k} 0 "$k" "$subject"
 		sed '1,/^$/d' "$report"
 		printf '\n%s\n' "@@SHORTLOG@@"
 	} >"$stage/private/0000-cover-letter.patch"
@@ -453,7 +456,6 @@ shortlog() {
 	{
 		sed '/^@@SHORTLOG@@$/,$d' "$cover"
 		git -C "$tmp/linux" shortlog --no-merges -w72,2,4 "$from..HEAD"
-		echo
 		git -C "$tmp/linux" diff --stat=72 "$from..HEAD"
 		echo
 	} >"$cover.new"
