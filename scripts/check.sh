@@ -7,6 +7,7 @@
 #   kernel-doc warnings on every C file the series touches
 #   sparse (C=2) and W=1 on security/landlock, on x86_64, i386 and arm64
 #   coccicheck on security/landlock
+#   KUnit: security/landlock/.kunitconfig with kunit.py, on User-Mode Linux
 #   ShellCheck on the project's shell scripts
 #   the man-pages series applied to Debian's page, groff and mandoc on the
 #   result (scripts/check-man.sh)
@@ -165,6 +166,16 @@ if command -v spatch >/dev/null; then
 else
 	echo "coccicheck:  skipped: spatch (coccinelle) is not installed"
 fi
+
+# KUnit: Landlock's own KUnit tests, with the tree's kunit.py on
+# User-Mode Linux (scripts/kunit.sh, which also runs alone).
+rc=0
+"$TOP/scripts/kunit.sh" "$out/kunit.log" || rc=$?
+case $rc in
+0) ;;
+1) failed=1 ;;
+*) exit "$rc" ;;
+esac
 
 # ShellCheck
 log=$out/shellcheck.log

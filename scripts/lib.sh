@@ -208,8 +208,12 @@ boot_verdict() {
 # build_lock NAME: one kernel build at a time on this machine (2 cores),
 # whichever clone or worktree starts it: wait for the others, and say so.
 # Held on fd 9 until the calling script exits.
+# A script that holds it (make check) passes that on to the steps it runs
+# (LANDLOCK_TSYNC_BUILD_LOCKED), which then do not wait for themselves.
 build_lock() {
+	[[ -z ${LANDLOCK_TSYNC_BUILD_LOCKED:-} ]] || return 0
 	mkdir -p "$CACHE"
+	export LANDLOCK_TSYNC_BUILD_LOCKED=$$
 	exec 9>"$CACHE/build.lock"
 	if ! flock -n 9; then
 		info "$1: waiting for another kernel build on this machine ($CACHE/build.lock)"
