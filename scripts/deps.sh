@@ -45,11 +45,14 @@ needs=(
 	groff-base:groff
 	mandoc:mandoc
 )
-# arm64: Debian's cross compiler, libcap (fs_test links it statically) of
+# arm64: Debian's cross compiler and the C library headers it needs (without
+# libc6-dev-arm64-cross, the selftests' cross build falls back to the host's
+# /usr/include and stops at bits/wordsize.h), libcap (fs_test links it statically) of
 # the arm64 architecture (dpkg multiarch), QEMU for arm64; the guest's
 # busybox, Debian's busybox-static:arm64, is extracted below.
 arm64_needs=(
 	gcc-aarch64-linux-gnu:aarch64-linux-gnu-gcc
+	libc6-dev-arm64-cross:/usr/aarch64-linux-gnu/include/bits/wordsize.h
 	libcap-dev:arm64:/usr/lib/aarch64-linux-gnu/libcap.a
 	qemu-system-arm:qemu-system-aarch64
 )
