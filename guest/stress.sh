@@ -119,13 +119,15 @@ case ",$suite," in *,failsweep,*)
 	# (alloc_shared()), inlined or not into sync_siblings() and
 	# landlock_restrict_sibling_threads(); and a sibling's prepare_creds()
 	# in its work item.
-	# Mainline's TSYNC (ll.base=mainline) has other functions: the
-	# caller's krealloc_array() of the work item pointers and one
-	# kzalloc() per work item (tsync_works_grow_by(), inlined or not),
+	# Mainline's TSYNC (ll.base=mainline), with the fix series, has other
+	# functions: the caller's two kvmalloc()s, a batch of work items
+	# (tsync_works_grow_by()) and the hash of the threads reached
+	# (tsync_works_grow_reached()), and its kzalloc() of the shared
+	# context, inlined or not into landlock_restrict_sibling_threads();
 	# and a sibling's prepare_creds() in restrict_one_thread().
 	if [ "$base" = mainline ]; then
-		tsync_fns='landlock_restrict_sibling_threads|tsync_works_grow_by'
-		check_site caller 1 "krealloc.* in ($tsync_fns)\\+"
+		tsync_fns='landlock_restrict_sibling_threads|tsync_works_grow_by|tsync_works_grow_reached'
+		check_site caller 2 "kvmalloc.* in ($tsync_fns)\\+"
 		check_site caller 1 "kmalloc_cache.* in ($tsync_fns)\\+"
 		check_site sibling 1 ' in prepare_creds\+.* <- restrict_one_thread'
 	else
