@@ -155,7 +155,7 @@ check_args=()
 if [[ $BASE == mainline ]]; then
 	sparse_bin=$("$TOP/scripts/sparse.sh")
 	check_args=(CHECK="$sparse_bin")
-	echo "sparse:       $sparse_bin ($("$sparse_bin" --version))"
+	echo "sparse:       $sparse_bin"
 fi
 sparse_w1 sparse+W=1 "$out/sparse-w1.log" "$obj" "${check_args[@]}"
 # BASE=mainline: the x86_64 test kernel's configuration only.
