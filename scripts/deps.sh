@@ -39,6 +39,7 @@ needs=(
 	shellcheck:shellcheck
 	codespell:codespell
 	clang-format-16:clang-format-16
+	patch:patch
 	coccinelle:spatch
 	gnuplot-nox:gnuplot
 	manpages-dev:/usr/share/man/man2/landlock_restrict_self.2.gz
