@@ -30,6 +30,10 @@ trap 'rm -f "$out"' EXIT
 all_tests=1
 [[ $BASE != mainline ]] || all_tests=0
 
+# The logs' names: boot.sh's (the unfixed kernel's with UNFIXED=1).
+log_name=$(build_name "$flavour")
+[[ ${UNFIXED:-0} != 1 ]] || log_name=unfixed
+
 rc=0
 "$TOP/scripts/boot.sh" "$flavour" test | tee "$out" || rc=$?
 [[ $rc -eq 0 || $rc -eq $EX_TEST ]] || exit "$rc"
@@ -39,7 +43,7 @@ if [[ -z ${TESTS:-} || " $TESTS " == *" tsync_test "* ]]; then
 	prc=0
 	info "again with preempt=full: tsync_test"
 	APPEND="preempt=full ${APPEND:-}" TESTS=tsync_test \
-		LOG=$BUILD/logs/$(build_name "$flavour")-test-preempt-full.log \
+		LOG=$BUILD/logs/$log_name-test-preempt-full.log \
 		"$TOP/scripts/boot.sh" "$flavour" test | tee "$out" || prc=$?
 	[[ $prc -eq 0 || $prc -eq $EX_TEST ]] || exit "$prc"
 	[[ $rc -ne 0 ]] || rc=$prc
