@@ -140,9 +140,9 @@ sparse_w1() {
 	make -C "$LINUX" O="$obj" -j"$(jobs)" CC="ccache gcc" "$@" C=2 W=1 security/landlock/ >"$log.raw" 2>&1 ||
 		die "$EX_BUILD" "building security/landlock with C=2 W=1 failed (see $log.raw)"
 	grep -E "security/landlock/.*(warning|error):" "$log.raw" | grep -E "(${changed_re:-^$})" >"$log" || true
-	# Linux 7.2's checker-valid.sh wants a sparse that knows
-	# __typeof_unqual__, which Debian 12's (0.6.4) does not: the kernel
-	# then builds without it. Say so: only W=1 ran.
+	# A tree whose checker-valid.sh finds no valid sparse (7.3's wants one
+	# that knows __typeof_unqual__, which sparse.sh provides) builds
+	# without it. Say so: only W=1 ran.
 	if grep -q 'specified, but .* is not available or not up to date' "$log.raw"; then
 		echo "${tool%%[+/]*}:       not run: this tree needs a newer sparse than the host's ($(sparse --version 2>/dev/null || echo none)); W=1 only"
 		tool=W=1${tool#sparse+W=1}
