@@ -12,35 +12,9 @@ version=$BASE_VERSION_PIN
 deb=$CACHE/${BASE_PKG}_${version//:/%3a}_all.deb
 
 # apt-get and apt-cache with the machine's apt sources, or, for a suite
-# that they do not list (BASE_SUITE), with a private apt configuration and
-# state directory that list only that suite: the machine's sources, lists
-# and preferences are neither read nor changed. The suite's Release file
-# is authenticated with Debian's archive keyring (Debian 12's has the keys
-# of trixie). apt's _apt user must be able to write there: it is made in
-# a temporary directory, not in $CACHE (which may be under /root).
+# that they do not list (BASE_SUITE), with a private apt state (lib.sh's
+# apt_private).
 APT_OPTS=()
-apt_private() {
-	local dir
-	dir=$(mktemp -d)
-	chmod 0755 "$dir"
-	mkdir -p "$dir/etc/sources.list.d" "$dir/etc/preferences.d" \
-		"$dir/state/lists/partial" "$dir/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $BASE_SUITE main" \
-		>"$dir/etc/sources.list"
-	chmod -R a+rwX "$dir/state" "$dir/cache"
-	APT_OPTS=(-o "Dir::Etc::SourceList=$dir/etc/sources.list"
-		-o "Dir::Etc::SourceParts=$dir/etc/sources.list.d"
-		-o "Dir::Etc::Preferences=$dir/etc/preferences"
-		-o "Dir::Etc::PreferencesParts=$dir/etc/preferences.d"
-		-o "Dir::State=$dir/state" -o "Dir::State::status=/dev/null"
-		-o "Dir::Cache=$dir/cache")
-	APT_DIR=$dir
-	apt-get "${APT_OPTS[@]}" update -qq >"$dir/update.log" 2>&1 ||
-		{
-			cat "$dir/update.log" >&2
-			die "$EX_DEPS" "apt-get update of $BASE_SUITE (private state in $dir) failed"
-		}
-}
 
 if [[ ! -s $deb ]]; then
 	info "downloading $BASE_PKG=$version${BASE_SUITE:+ from $BASE_SUITE}"
@@ -49,7 +23,7 @@ if [[ ! -s $deb ]]; then
 	tmp=$(mktemp -d)
 	chmod 0777 "$tmp"
 	APT_DIR=
-	[[ -z $BASE_SUITE ]] || apt_private
+	[[ -z $BASE_SUITE ]] || apt_private "$BASE_SUITE"
 	if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
 		if [[ $(id -u) -eq 0 && -z $BASE_SUITE ]]; then
 			apt-get update -qq >/dev/null 2>&1 || true

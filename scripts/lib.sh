@@ -205,6 +205,37 @@ boot_verdict() {
 		printf 'kernel reports in %s:\n%s\n' "${log#"$TOP"/}" "$REPORTS" >&2
 }
 
+# apt_private SUITE [TYPE]: apt-get and apt-cache options (APT_OPTS) for a
+# suite that the machine's apt sources do not list (sid, trixie-backports),
+# with a private apt configuration and state directory (APT_DIR, a new
+# temporary directory) that list only that suite's main component, as TYPE
+# lines (deb, the default, or deb-src): the machine's sources, lists and
+# preferences are neither read nor changed. The suite's Release file is
+# authenticated with Debian's archive keyring (Debian 12's has the keys of
+# trixie and sid). apt's _apt user must be able to write there, hence a
+# temporary directory and not $CACHE (which may be under /root). The
+# caller removes APT_DIR.
+apt_private() {
+	local suite=$1 type=${2:-deb}
+	APT_DIR=$(mktemp -d)
+	chmod 0755 "$APT_DIR"
+	mkdir -p "$APT_DIR/etc/sources.list.d" "$APT_DIR/etc/preferences.d" \
+		"$APT_DIR/state/lists/partial" "$APT_DIR/cache/archives/partial"
+	echo "$type [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
+		>"$APT_DIR/etc/sources.list"
+	chmod -R a+rwX "$APT_DIR/state" "$APT_DIR/cache"
+	APT_OPTS=(-o "Dir::Etc::SourceList=$APT_DIR/etc/sources.list"
+		-o "Dir::Etc::SourceParts=$APT_DIR/etc/sources.list.d"
+		-o "Dir::Etc::Preferences=$APT_DIR/etc/preferences"
+		-o "Dir::Etc::PreferencesParts=$APT_DIR/etc/preferences.d"
+		-o "Dir::State=$APT_DIR/state" -o "Dir::State::status=/dev/null"
+		-o "Dir::Cache=$APT_DIR/cache")
+	apt-get "${APT_OPTS[@]}" update -qq >"$APT_DIR/update.log" 2>&1 || {
+		cat "$APT_DIR/update.log" >&2
+		die "$EX_DEPS" "apt-get update of $suite ($type, private state in $APT_DIR) failed"
+	}
+}
+
 # build_lock NAME: one kernel build at a time on this machine (2 cores),
 # whichever clone or worktree starts it: wait for the others, and say so.
 # Held on fd 9 until the calling script exits.

@@ -29,24 +29,14 @@ dir=$CACHE/sparse-$version
 if [[ ! -x $dir/sparse ]]; then
 	tmp=$(mktemp -d)
 	chmod 0777 "$tmp"
-	mkdir -p "$tmp/apt/etc/sources.list.d" "$tmp/apt/etc/preferences.d" \
-		"$tmp/apt/state/lists/partial" "$tmp/apt/cache/archives/partial"
-	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-		>"$tmp/apt/etc/sources.list"
-	chmod -R a+rwX "$tmp/apt"
-	apt_opts=(-o "Dir::Etc::SourceList=$tmp/apt/etc/sources.list"
-		-o "Dir::Etc::SourceParts=$tmp/apt/etc/sources.list.d"
-		-o "Dir::Etc::Preferences=$tmp/apt/etc/preferences"
-		-o "Dir::Etc::PreferencesParts=$tmp/apt/etc/preferences.d"
-		-o "Dir::State=$tmp/apt/state" -o "Dir::State::status=/dev/null"
-		-o "Dir::Cache=$tmp/apt/cache")
-	{ apt-get "${apt_opts[@]}" update -qq &&
-		(cd "$tmp" && apt-get "${apt_opts[@]}" source --download-only "sparse=$version"); } \
+	apt_private sid deb-src
+	(cd "$tmp" && apt-get "${APT_OPTS[@]}" source --download-only "sparse=$version") \
 		>"$tmp/apt.log" 2>&1 || {
 		cat "$tmp/apt.log" >&2
-		rm -rf "$tmp"
+		rm -rf "$tmp" "$APT_DIR"
 		die "$EX_DEPS" "cannot download Debian sid's sparse $version source"
 	}
+	rm -rf "$APT_DIR"
 	mkdir "$tmp/src"
 	tar -xzf "$tmp"/sparse_*.orig.tar.gz -C "$tmp/src" --strip-components=1
 	tar -xJf "$tmp"/sparse_*.debian.tar.xz -C "$tmp/src"
