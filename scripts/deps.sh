@@ -24,6 +24,7 @@ needs=(
 	rsync:rsync
 	ccache:ccache
 	busybox-static:/bin/busybox
+	file:file
 	libcap-dev:/usr/lib/x86_64-linux-gnu/libpsx.a
 	golang-go:go
 	xz-utils:xz
