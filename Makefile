@@ -16,7 +16,7 @@ export BASE TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL APPEND FROM SIGNOFF UNFI
 # reads its goals: before any prerequisite builds or boots, with -n or -j
 # too. Make 4.3's $(shell) does not see command-line variables: they are
 # passed explicitly, shell-quoted.
-OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench phases mbox
+OPTION_GOALS := config build initramfs run boot-info test exec shell stress mutant bench phases mbox clients
 OPTIONS := BASE ARCH FLAVOUR TESTS REPEAT TEST_TIMEOUT TIMEOUT MEM ACCEL PROG MUTANT \
 	MUTANT_FLAVOUR SUITE STRESS_ITER STRESS_TIME SWEEP_TIME FROM SIGNOFF UNFIXED
 # ARCH= (x86_64, um or arm64) and BASE= (6.12 or mainline) are checked
@@ -31,7 +31,7 @@ $(error invalid option(s), see above)
 endif
 endif
 
-.PHONY: help deps fetch tree config build initramfs run test exec shell boot-info \
+.PHONY: help deps fetch tree config build initramfs run test exec shell boot-info clients \
 	stress mutant bench phases check bisect export mbox clean distclean
 
 help:
@@ -47,6 +47,9 @@ help:
 ## make build|test|exec|bench BASE=mainline UNFIXED=1
 ##                          the same on unfixed 7.3 (the base kernel), with the
 ##                          series' selftests and tools: each new test must fail there
+## make clients             real clients, from Debian sid's packages: the landlock crate's
+##                          tests, go-landlock's tests, landrun (make clients BASE=mainline
+##                          [UNFIXED=1]: on 7.3); MUTANT=NAME: under a mutant, they must fail
 ## make stress              debug kernel: selftests, stress suite, fault sweep
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
@@ -79,8 +82,11 @@ build: config
 initramfs: build
 	@$(S)/initramfs.sh $(FLAVOUR)
 
+# make run's Go panel: tools/go/tsync with go-landlock (Debian sid's Go and
+# go-landlock, as make clients fetches them), in an initramfs of its own.
 run: initramfs
-	@$(S)/boot.sh $(FLAVOUR) run
+	@$(S)/clients.sh $(FLAVOUR) panel
+	@$(S)/boot.sh $(FLAVOUR) run "$${BUILD_ROOT:-build}/clients/panel.cpio.gz"
 boot-info: initramfs
 	@$(S)/boot.sh $(FLAVOUR) info
 # User-Mode Linux boots from a host directory, not from an initramfs.
@@ -90,6 +96,8 @@ exec: initramfs
 	@$(S)/exec.sh $(FLAVOUR) "$(PROG)" "$(ARGS)"
 shell: initramfs
 	@$(S)/boot.sh $(FLAVOUR) shell
+clients: initramfs
+	@$(S)/clients.sh $(FLAVOUR)
 STRESS_FLAVOUR := $(if $(filter kcsan,$(FLAVOUR)),kcsan,debug)
 stress:
 	@$(MAKE) --no-print-directory FLAVOUR=$(STRESS_FLAVOUR) initramfs

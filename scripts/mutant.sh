@@ -9,7 +9,10 @@
 #   Flavour: test|debug      the kernel to build (default: debug)
 #   Suite: NAME[,NAME]       debug: ll.suite of the stress boot (stress,
 #                            failsweep; default: failsweep); test: the
-#                            selftest binaries to run (TESTS)
+#                            selftest binaries to run (TESTS), or
+#                            "clients": make clients, where the landlock
+#                            crate's abi_v8_all_threads and go-landlock's
+#                            TestRestrictInPresenceOfThreading must fail
 #   Repeat: N                test: run the binaries N times in one boot;
 #                            every repetition must fail (default: 3)
 # The environment (FLAVOUR, SUITE, REPEAT) overrides the header.
@@ -78,7 +81,9 @@ grep '^[-+][^-+]' "$patch" >&2
 
 make -C "$TOP" --no-print-directory FLAVOUR="$flavour" initramfs
 set +e
-if [[ $flavour == test ]]; then
+if [[ $suite == clients ]]; then
+	LOG=$BUILD/logs/mutant-$name.log "$TOP/scripts/clients.sh" test
+elif [[ $flavour == test ]]; then
 	LOG=$BUILD/logs/mutant-$name.log TESTS=${suite//,/ } REPEAT=$repeat \
 		"$TOP/scripts/boot.sh" test test
 else
@@ -93,7 +98,18 @@ case $rc in
 "$EX_TEST") ;;
 *) die "$rc" "mutant $name: the boot failed with status $rc, not a verdict" ;;
 esac
-if [[ $flavour == test ]]; then
+if [[ $suite == clients ]]; then
+	# The clients' own TSYNC checks must be what failed.
+	log=$BUILD/logs/mutant-$name.log
+	missed=
+	grep -q '^test tests::abi_v8_all_threads \.\.\. FAILED' "$log" ||
+		missed+=" abi_v8_all_threads"
+	[[ $(grep -c -e '--- FAIL: TestRestrictInPresenceOfThreading' "$log") -ge 2 ]] ||
+		missed+=" TestRestrictInPresenceOfThreading(both go-landlock builds)"
+	[[ -z $missed ]] ||
+		die "$EX_TEST" "mutant $name: the clients failed, but not in:$missed (log: ${log#"$TOP"/})"
+	done_step "mutant $name caught: abi_v8_all_threads and go-landlock's TestRestrictInPresenceOfThreading (both builds) failed, as they must"
+elif [[ $flavour == test ]]; then
 	# Every repetition must have failed: count the binaries' KTAP totals
 	# lines that report a failure.
 	log=$BUILD/logs/mutant-$name.log

@@ -153,8 +153,8 @@ case ${UNFIXED:-} in
 		err "UNFIXED=1 boots unfixed mainline (7.3) with the fix series' tests: it needs BASE=mainline"
 	for goal in "$@"; do
 		case $goal in
-		help | deps | fetch | tree | config | build | initramfs | test | exec | bench | boot) ;;
-		*) err "UNFIXED=1: make $goal does not run on the unfixed kernel; valid goals: build test exec bench" ;;
+		help | deps | fetch | tree | config | build | initramfs | test | exec | bench | clients | boot) ;;
+		*) err "UNFIXED=1: make $goal does not run on the unfixed kernel; valid goals: build test exec bench clients" ;;
 		esac
 	done
 	;;
@@ -170,6 +170,12 @@ for goal in "$@"; do
 		[[ -z $flavour ]] || one_of FLAVOUR "$flavour" " (make $goal)" test debug kcsan
 		boot=1
 		[[ $goal != test ]] || tests=1
+		;;
+	clients)
+		# The clients run in make exec's guest: x86_64, the test kernel.
+		[[ -z $flavour ]] || one_of FLAVOUR "$flavour" " (make clients)" test
+		[[ -z $arch || $arch == x86_64 ]] || err "ARCH='$arch': make clients runs on x86_64 only"
+		boot=1
 		;;
 	boot)
 		# boot.sh, which the benchmark also runs on the base kernel.
@@ -237,7 +243,7 @@ if [[ $mutant -eq 1 ]]; then
 		one_of MUTANT "$MUTANT" "" "${names[@]}" all
 	fi
 	read -r -a valid <<<"$(selftests)"
-	list SUITE ',' "suite" stress failsweep "${valid[@]}"
+	list SUITE ',' "suite" stress failsweep clients "${valid[@]}"
 fi
 if [[ $mbox -eq 1 ]]; then
 	# FROM='Name <addr@host>': a name (plain, or in double quotes), one

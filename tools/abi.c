@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Print the Landlock ABI version that the running kernel reports. */
+/*
+ * Print the Landlock ABI version that the running kernel reports, or, with
+ * --errata, the bitmask of the errata it reports fixed.
+ */
 
 #include <errno.h>
 #include <linux/landlock.h>
@@ -8,15 +11,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int main(void)
-{
-	long abi = syscall(__NR_landlock_create_ruleset, NULL, 0,
-			   LANDLOCK_CREATE_RULESET_VERSION);
+#ifndef LANDLOCK_CREATE_RULESET_ERRATA
+#define LANDLOCK_CREATE_RULESET_ERRATA (1U << 1)
+#endif
 
-	if (abi < 0) {
+int main(int argc, char *argv[])
+{
+	unsigned int flag = LANDLOCK_CREATE_RULESET_VERSION;
+	long ret;
+
+	if (argc > 1 && !strcmp(argv[1], "--errata"))
+		flag = LANDLOCK_CREATE_RULESET_ERRATA;
+	ret = syscall(__NR_landlock_create_ruleset, NULL, 0, flag);
+	if (ret < 0) {
 		printf("unavailable (%s)\n", strerror(errno));
 		return 1;
 	}
-	printf("%ld\n", abi);
+	printf("%ld\n", ret);
 	return 0;
 }

@@ -68,6 +68,9 @@ func (m method) String() string {
 }
 
 func (m method) title() string {
+	if m == methodTSYNC && tsyncLibrary != "" {
+		return "TSYNC (" + tsyncLibrary + ")"
+	}
 	if m == methodTSYNC {
 		return "TSYNC"
 	}
