@@ -505,7 +505,13 @@ dry_run() {
 	shift
 	rcpt+=("$@")
 	n=$(mails "$dir" | grep -c . || true)
-	git send-email --dry-run --confirm=never --smtp-server=/bin/false \
+	# git send-email wants a committer identity (for its Message-Ids) even
+	# with --from: a machine with no git identity gets a placeholder, which
+	# a dry run only puts in Message-Ids.
+	local -a ident=()
+	git var GIT_COMMITTER_IDENT >/dev/null 2>&1 ||
+		ident=(-c user.name=mbox -c user.email=mbox@localhost)
+	git "${ident[@]}" send-email --dry-run --confirm=never --smtp-server=/bin/false \
 		"${send_opts[@]}" --no-format-patch --no-validate \
 		"$dir"/[0-9][0-9][0-9][0-9]-*.patch </dev/null >"$log" 2>&1 ||
 		die "$EX_TREE" "git send-email --dry-run failed (see $log)"
