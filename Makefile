@@ -49,7 +49,8 @@ help:
 ##                          series' selftests and tools: each new test must fail there
 ## make clients             real clients, from Debian sid's packages: the landlock crate's
 ##                          tests, go-landlock's tests, landrun (make clients BASE=mainline
-##                          [UNFIXED=1]: on 7.3); MUTANT=NAME: under a mutant, they must fail
+##                          [UNFIXED=1]: on 7.3); make mutant MUTANT=tsync-noop SUITE=clients:
+##                          with TSYNC broken, their TSYNC tests must fail
 ## make stress              debug kernel: selftests, stress suite, fault sweep
 ##                          (FLAVOUR=kcsan: the same on the KCSAN kernel)
 ## make mutant MUTANT=NAME  break the series on purpose: its suite must fail (NAME|all)
