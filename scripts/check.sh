@@ -192,7 +192,7 @@ esac
 
 # ShellCheck
 log=$out/shellcheck.log
-shellcheck -x "$TOP"/scripts/*.sh "$TOP"/.ci/run >"$log" 2>&1 || true
+shellcheck -x "$TOP"/scripts/*.sh "$TOP"/tools/clients/*.sh "$TOP"/.ci/run >"$log" 2>&1 || true
 shellcheck -s sh "$TOP"/guest/init "$TOP"/guest/*.sh >>"$log" 2>&1 || true
 report shellcheck "$(grep -c '^In ' "$log" || true)" "$log"
 
