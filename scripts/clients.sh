@@ -47,29 +47,19 @@ mkdir -p "$dir/bin" "$debs"
 # 1. The packages, at their pinned versions (or, with a warning, the
 # suite's newest one).
 APT_DIR=
+apt_suite=
 fetched=()
 while read -r suite pkg version; do
 	[[ -n $suite && $suite != \#* ]] || continue
 	deb=$(compgen -G "$debs/${pkg}_${version//:/%3a}_*.deb" | head -1 || true)
 	if [[ -z $deb ]]; then
-		[[ -n $APT_DIR ]] || {
+		if [[ $suite != "$apt_suite" ]]; then
+			[[ -z $APT_DIR ]] || rm -rf "$APT_DIR"
 			info "downloading from Debian $suite (private apt state)"
 			apt_private "$suite"
-		}
-		tmp=$(mktemp -d)
-		chmod 0777 "$tmp"
-		if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$pkg=$version" >/dev/null 2>&1); then
-			newest=$(apt-cache "${APT_OPTS[@]}" madison "$pkg" 2>/dev/null |
-				awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
-			[[ -n $newest ]] || die "$EX_DEPS" "$pkg is not in Debian $suite"
-			warn "$pkg $version has left Debian $suite; using $newest (untested)"
-			(cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$pkg=$newest" >/dev/null 2>&1) ||
-				die "$EX_DEPS" "apt-get download $pkg=$newest failed"
+			apt_suite=$suite
 		fi
-		deb=$(compgen -G "$tmp/*.deb" | head -1)
-		mv "$deb" "$debs/"
-		rm -rf "$tmp"
-		deb=$debs/${deb##*/}
+		deb=$(apt_download "$pkg" "$version" "$debs" "Debian $suite")
 	fi
 	fetched+=("$deb")
 done <"$list"

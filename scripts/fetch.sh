@@ -18,29 +18,13 @@ APT_OPTS=()
 
 if [[ ! -s $deb ]]; then
 	info "downloading $BASE_PKG=$version${BASE_SUITE:+ from $BASE_SUITE}"
-	# apt's _apt user may not write to $CACHE: download in a private
-	# temporary directory readable by it, then move.
-	tmp=$(mktemp -d)
-	chmod 0777 "$tmp"
 	APT_DIR=
 	[[ -z $BASE_SUITE ]] || apt_private "$BASE_SUITE"
-	if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
-		if [[ $(id -u) -eq 0 && -z $BASE_SUITE ]]; then
-			apt-get update -qq >/dev/null 2>&1 || true
-		fi
-		if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1); then
-			newest=$(apt-cache "${APT_OPTS[@]}" madison "$BASE_PKG" 2>/dev/null | awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
-			[[ -n $newest ]] || die "$EX_DEPS" "$BASE_PKG is not in the apt sources${BASE_SUITE:+ ($BASE_SUITE)}"
-			warn "pinned $BASE_PKG $BASE_VERSION_PIN has left the archive; using $newest (untested)"
-			version=$newest
-			deb=$CACHE/${BASE_PKG}_${version//:/%3a}_all.deb
-			(cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$BASE_PKG=$version" >/dev/null 2>&1) ||
-				die "$EX_DEPS" "apt-get download $BASE_PKG=$version failed"
-		fi
-	fi
-	mv "$tmp"/*.deb "$deb"
-	rm -rf "$tmp"
+	got=$(apt_download "$BASE_PKG" "$version" "$CACHE" "${BASE_SUITE:-the apt sources}")
 	[[ -z $APT_DIR ]] || rm -rf "$APT_DIR"
+	version=$(dpkg-deb -f "$got" Version)
+	deb=$CACHE/${BASE_PKG}_${version//:/%3a}_all.deb
+	[[ $got == "$deb" ]] || mv "$got" "$deb"
 fi
 
 tarball=$CACHE/linux-source-$version.tar.xz

@@ -236,6 +236,44 @@ apt_private() {
 	}
 }
 
+# apt_download PKG VERSION DIR WHERE: download PKG=VERSION with apt-get
+# download (APT_OPTS: empty for the machine's apt sources, or apt_private's)
+# into DIR, and print the .deb's path. If that version has left the archive
+# (WHERE names it in messages), the newest one instead, with a warning. With
+# the machine's own sources, as root, the lists are updated once before
+# giving up on the pinned version. apt's _apt user may not write to DIR:
+# the download goes to a temporary directory first.
+apt_download() {
+	local pkg=$1 version=$2 dir=$3 where=$4 tmp newest deb
+	tmp=$(mktemp -d)
+	chmod 0777 "$tmp"
+	_apt_download_one() {
+		(cd "$tmp" && apt-get "${APT_OPTS[@]}" download -q "$pkg=$1" >/dev/null 2>&1)
+	}
+	if ! _apt_download_one "$version"; then
+		if [[ ${#APT_OPTS[@]} -eq 0 && $(id -u) -eq 0 ]]; then
+			apt-get update -qq >/dev/null 2>&1 || true
+		fi
+		if ! _apt_download_one "$version"; then
+			newest=$(apt-cache "${APT_OPTS[@]}" madison "$pkg" 2>/dev/null |
+				awk -F'|' 'NR == 1 { gsub(/ /, "", $2); print $2 }')
+			[[ -n $newest ]] || {
+				rm -rf "$tmp"
+				die "$EX_DEPS" "$pkg is not in $where"
+			}
+			warn "pinned $pkg $version has left $where; using $newest (untested)"
+			_apt_download_one "$newest" || {
+				rm -rf "$tmp"
+				die "$EX_DEPS" "apt-get download $pkg=$newest failed"
+			}
+		fi
+	fi
+	deb=$(compgen -G "$tmp/*.deb" | head -1)
+	mv "$deb" "$dir/"
+	rm -rf "$tmp"
+	echo "$dir/${deb##*/}"
+}
+
 # build_lock NAME: one kernel build at a time on this machine (2 cores),
 # whichever clone or worktree starts it: wait for the others, and say so.
 # Held on fd 9 until the calling script exits.

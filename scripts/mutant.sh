@@ -68,6 +68,10 @@ flavour=${FLAVOUR:-$(header Flavour)}
 flavour=${flavour:-debug}
 suite=${SUITE:-$(header Suite)}
 repeat=${REPEAT:-$(header Repeat)}
+# The clients run on the test kernel: a mutant built into another flavour
+# would not be in the kernel they boot.
+[[ $suite != clients || $flavour == test ]] ||
+	die 2 "SUITE=clients runs on the test kernel, and $name.patch builds the $flavour one (MUTANT_FLAVOUR=test to override)"
 case $flavour in
 test) suite=${suite:-tsync_test} repeat=${repeat:-3} ;;
 debug) suite=${suite:-failsweep} ;;

@@ -54,7 +54,8 @@ int main(int argc, char *argv[])
 	int i, failed = 0;
 	void *ret;
 
-	if (argc != 3 || (strcmp(argv[1], "allowed") && strcmp(argv[1], "denied"))) {
+	if (argc != 3 ||
+	    (strcmp(argv[1], "allowed") && strcmp(argv[1], "denied"))) {
 		fprintf(stderr, "usage: %s allowed|denied FILE\n", argv[0]);
 		return 2;
 	}
