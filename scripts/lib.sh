@@ -35,7 +35,7 @@ mainline)
 	;;
 *)
 	BASE_PKG=linux-source-6.12
-	BASE_VERSION_PIN=6.12.117-1~deb12u1
+	BASE_VERSION_PIN=6.12.118-1~deb12u1
 	BASE_SUITE=
 	PATCHES_DIR=$TOP/patches
 	BUILD=$BUILD_ROOT
