@@ -90,7 +90,10 @@ fi
 info "test kernel booted with idle=poll: TSYNC and libpsx at 1 to 64 siblings"
 APPEND="idle=poll ${APPEND:-}" guest test "$poll_log" "${TIMEOUT:-1500}" "$poll_args"
 
-# flags==0 against the base, each in its own boot with the same program.
+# flags==0 against the base, each in its own boot with the same program,
+# with QEMU's -icount (ICOUNT=1): the guest's clock then counts
+# instructions, so that the medians are instruction counts and the verdict
+# is the same run after run.
 base_lines=/dev/null
 test_single_lines=/dev/null
 single_args="-p single -S 160"
@@ -98,8 +101,8 @@ single_args="-p single -S 160"
 if [[ $BASE != mainline && -f $(obj_dir base)/arch/x86/boot/bzImage &&
 	-f $BUILD/initramfs-base.cpio.gz ]]; then
 	info "flags==0 single-thread cost: patched, then base"
-	guest test "$logs/test-bench-single.log" 300 "$single_args"
-	guest base "$logs/base-bench-single.log" 300 "$single_args"
+	ICOUNT=1 guest test "$logs/test-bench-single.log" 300 "$single_args"
+	ICOUNT=1 guest base "$logs/base-bench-single.log" 300 "$single_args"
 	test_single_lines=$logs/test-bench-single.log.lines
 	base_lines=$logs/base-bench-single.log.lines
 else

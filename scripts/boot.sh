@@ -79,6 +79,10 @@ accel=${accel:-tcg}
 cpu=max
 [[ $accel == kvm ]] && cpu=host
 [[ $KARCH == arm64 ]] || qemu+=(-cpu "$cpu")
+# ICOUNT=1 (make bench's flags==0 boots): the guest's clock counts
+# instructions, one nanosecond each, so that a time is an instruction count,
+# the same run after run (whatever the host's load).
+[[ ${ICOUNT:-0} != 1 ]] || qemu+=(-icount shift=0,sleep=off,align=off)
 
 initrds=$initrd
 if [[ -n $extra ]]; then

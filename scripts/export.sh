@@ -23,12 +23,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Per-patch changes between versions are git notes (see tree.sh), written
 # below each patch's "---" line.
-# The base-commit: trailer names a commit that a reader can fetch: not
-# BASE=mainline's, a local commit of Debian's tarball (its cover letter
-# names the upstream release and Debian's version instead).
-base_opt=(--base="$BASE_TAG")
-[[ $BASE != mainline ]] || base_opt=(--no-base)
-git -C "$LINUX" format-patch -q --zero-commit --no-signature "${base_opt[@]}" \
+# No base-commit: trailer: the base is a local commit of Debian's tarball,
+# which no reader can fetch (git and b4 would look for it); the cover
+# letters name the upstream release and Debian's version instead.
+git -C "$LINUX" format-patch -q --zero-commit --no-signature --no-base \
 	--subject-prefix="PATCH${prefix_version}" --notes \
 	--cover-letter -o "$tmp" "$BASE_TAG..HEAD"
 find "$PATCHES_DIR" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' ! -name '0000-*' -delete
@@ -36,7 +34,7 @@ mkdir -p "$PATCHES_DIR"
 cover=$PATCHES_DIR/0000-cover-letter.patch
 if [[ -f $cover ]]; then
 	# Keep the cover letter's subject and text; refresh its patch count,
-	# shortlog, diffstat and base-commit from the tree.
+	# shortlog and diffstat from the tree.
 	subject=$(sed -n 's/^Subject: \[PATCH[^]]*\] //p' "$cover" | head -1)
 	awk '/^Subject:/ { s = 1; next } s == 1 && /^$/ { s = 2; next }
 		s == 2 && /^[^ ].* \([0-9]+\):$/ { exit } s == 2 { print }' "$cover" >"$tmp/blurb"

@@ -40,7 +40,7 @@ mainline)
 	PATCHES_DIR=$TOP/patches
 	BUILD=$BUILD_ROOT
 	# The version of the series in patches/ ([PATCH vN n/m]).
-	SERIES_VERSION=5
+	SERIES_VERSION=6
 	;;
 esac
 LINUX=$BUILD/linux

@@ -6,11 +6,11 @@
 #     included) in build/mbox/, every one addressed to the whole series'
 #     recipients from get_maintainer.pl (maintainers in To:, reviewers and
 #     lists in Cc:), so that each reviewer gets the whole thread; To:/Cc:
-#     already in the files are replaced; a base-commit: trailer (git
-#     format-patch --base) checked against the base tag, or added to the
-#     first mail when no file has one; each mail applied in order with git
-#     am onto the base tag, in a scratch sparse clone (build/linux is only
-#     read);
+#     already in the files are replaced; no base-commit: trailer (the base
+#     is a local commit: the cover letter names the upstream release and
+#     Debian's version); with FROM=, the copyright lines of the new files
+#     name the sender; each mail applied in order with git am onto the base
+#     tag, in a scratch sparse clone (build/linux is only read);
 #   - the man-pages series: one mail per patches/man-pages/NNNN-*.patch in
 #     build/mbox/man-pages/, addressed as man-pages' CONTRIBUTING asks (to
 #     its maintainer, Alejandro Colomar, Cc the linux-man list), with the
@@ -162,17 +162,11 @@ if [[ -d $man_dir ]]; then
 	check_placeholders "${man_mails[@]}"
 fi
 
-# The base the series says it applies to must be the base tag.
-mapfile -t bases < <(sed -n 's/^base-commit: \([0-9a-f]\{40\}\)$/\1/p' "${mails[@]}" | sort -u)
-case ${#bases[@]} in
-0) add_base=1 ;;
-1)
-	add_base=0
-	[[ ${bases[0]} == "$base" ]] ||
-		die "$EX_TREE" "series has base-commit: ${bases[0]}, but $BASE_TAG is $base; run 'make export'"
-	;;
-*) die "$EX_TREE" "series has several base-commit: trailers: ${bases[*]}" ;;
-esac
+# No base-commit: trailer: it would name a local commit of Debian's
+# tarball, which no reader can fetch.
+if grep -l '^base-commit: ' "${mails[@]}" >/dev/null; then
+	die "$EX_TREE" "the series has a base-commit: trailer naming a local commit; run 'make export'"
+fi
 
 # ident_name IDENT, ident_addr IDENT: the parts of 'Name <addr>'; the name
 # without the quotes of a quoted one.
@@ -305,8 +299,13 @@ write_mail() {
 	local before
 	before=$(grep -c '^Signed-off-by: ' "$src" || true)
 	[[ -z $drop ]] || before=$((before - $(grep -ciF "$drop" <(grep '^Signed-off-by: ' "$src") || true)))
+	# FROM=: the copyright lines of the new files name the sender, not
+	# the project.
+	local copy=
+	[[ $yours -ne 1 ]] || copy="$sender_name <$sender_addr>"
 	awk -v hdr="$hdrs" -v from="From: $sender" -v inbody="$inbody" -v drop="$drop" \
-		-v shortlog="$shortlog" -v sname="$sender_name" \
+		-v project="The Landlock TSYNC developers" \
+		-v shortlog="$shortlog" -v sname="$sender_name" -v copy="$copy" \
 		-v sob="$add_sob" -v addr="<$(tr '[:upper:]' '[:lower:]' <<<"$sender_addr")>" '
 		# The message (msg[1..n], before the "---" line), with the
 		# Signed-off-by added if asked and not there yet.
@@ -327,6 +326,11 @@ write_mail() {
 			if (!trailers) print ""
 			print sob
 			for (i = last + 1; i <= n; i++) print msg[i]
+		}
+		# The new files name the sender in their copyright lines.
+		state == 2 && copy != "" && /^\+/ && index($0, "Copyright") &&
+			(i = index($0, project)) {
+			$0 = substr($0, 1, i - 1) copy substr($0, i + length(project))
 		}
 		state == 2 { print; next }
 		state == 1 && /^---$/ { flush(); print; state = 2; next }
@@ -381,12 +385,6 @@ write_series() {
 
 rm -rf "$out"
 write_series "$out" "$(hdrs to cc)" "${mails[@]}"
-# BASE=mainline: no base-commit: trailer (its base is a local commit of
-# Debian's tarball, which no reader can fetch; the cover letter names the
-# upstream release and Debian's version instead).
-if [[ $add_base -eq 1 && $BASE != mainline ]]; then
-	printf '\nbase-commit: %s\n' "$base" >>"$out/${mails[0]##*/}"
-fi
 if [[ ${#private[@]} -gt 0 ]]; then
 	write_series "$out/private" "$(hdrs private_to private_cc)" "${private_mails[@]}"
 fi
