@@ -56,10 +56,10 @@ done
 report checkpatch "$(grep -cE '^(ERROR|WARNING|CHECK):|Traceback' "$log" || true)" "$log"
 
 # clang-format-16 (Debian's; the Landlock maintainers' check-linux.sh runs
-# 16) with the tree's .clang-format, on the lines that the series adds or
-# changes in security/landlock/ and the Landlock selftests: each line it
-# would change is a finding. The base's own unformatted lines elsewhere in
-# those files are not the series'.
+# 16) with the tree's .clang-format, in security/landlock/ and the Landlock
+# selftests: on the whole of each file the series adds, and on the lines it
+# changes in the others (the base's own unformatted lines are not the
+# series'). Each line it would change is a finding.
 log=$out/clang-format.log
 : >"$log"
 mapfile -t files < <(git -C "$LINUX" diff --name-only --diff-filter=AM "$BASE_TAG..HEAD" -- \
@@ -69,6 +69,7 @@ for f in "${files[@]}"; do
 		sed -n 's/^@@ -[0-9,]* +\([0-9]*\)\(,\([0-9]*\)\)\{0,1\} @@.*/\1 \3/p' |
 		awk '$2 == "" { $2 = 1 } $2 > 0 { printf "--lines=%d:%d\n", $1, $1 + $2 - 1 }')
 	[[ ${#lines[@]} -gt 0 ]] || continue
+	git -C "$LINUX" cat-file -e "$BASE_TAG:$f" 2>/dev/null || lines=()
 	(cd "$LINUX" && clang-format-16 --style=file "${lines[@]}" "$f") >"$out/cf.out" ||
 		die "$EX_DEPS" "clang-format-16 failed on $f; run 'make deps' (Debian package clang-format-16)"
 	diff -u --label "a/$f" --label "b/$f" "$LINUX/$f" "$out/cf.out" >>"$log" || true
