@@ -10,7 +10,9 @@
  * (alarm) ends the program after TIMEOUT seconds with the count of calls
  * that returned, instead of hanging.
  *
- * Usage: tsync-maps [READERS [CALLS [TIMEOUT]]]   (default: 4 200 10)
+ * Usage: tsync-maps [READERS [CALLS [TIMEOUT [FILE]]]]
+ *        (default: 4 200 10 /proc/self/maps; /proc/self/stat takes the
+ *        same lock)
  * Prints one line; exit 0 if every call returned 0, 1 if one failed,
  * 2 if the watchdog fired.
  */
@@ -36,6 +38,7 @@
 
 static atomic_int done_calls;
 static int calls = 200, readers = 4, timeout_s = 10;
+static const char *path = "/proc/self/maps";
 static atomic_long reads;
 
 static double now_ms(void)
@@ -52,8 +55,8 @@ static void watchdog(int sig)
 	int n;
 
 	n = snprintf(buf, sizeof(buf),
-		     "tsync-maps: HANG: %d of %d calls returned within %d s (%d readers, %ld reads)\n",
-		     atomic_load(&done_calls), calls, timeout_s, readers,
+		     "tsync-maps: HANG: %d of %d calls returned within %d s (%d readers of %s, %ld reads)\n",
+		     atomic_load(&done_calls), calls, timeout_s, readers, path,
 		     atomic_load(&reads));
 	if (write(STDOUT_FILENO, buf, n) < 0)
 		_exit(3);
@@ -65,7 +68,7 @@ static void *reader(void *arg)
 	char buf[4096];
 
 	for (;;) {
-		int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
 			continue;
@@ -89,6 +92,8 @@ int main(int argc, char **argv)
 		calls = atoi(argv[2]);
 	if (argc > 3)
 		timeout_s = atoi(argv[3]);
+	if (argc > 4)
+		path = argv[4];
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
 		perror("prctl(PR_SET_NO_NEW_PRIVS)");
@@ -122,7 +127,7 @@ int main(int argc, char **argv)
 		atomic_fetch_add(&done_calls, 1);
 	}
 	alarm(0);
-	printf("tsync-maps: %d of %d calls returned in %.1f s (%d readers), longest call %.1f ms\n",
-	       calls, calls, (now_ms() - start) / 1e3, readers, longest);
+	printf("tsync-maps: %d of %d calls returned in %.1f s (%d readers of %s), longest call %.1f ms\n",
+	       calls, calls, (now_ms() - start) / 1e3, readers, path, longest);
 	return 0;
 }
