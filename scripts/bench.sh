@@ -330,7 +330,7 @@ BEGIN {
 	} else {
 		r = med[kp] / med[kb]
 		verdict("flags==0 patched/base <= 1.05", r <= 1.05 ? "met" : "missed", \
-			sprintf("%.3f; min/min %.3f; patched %s us, base %s us, median [min–max]", \
+			sprintf("%.3f; min/min %.3f; patched %s, base %s thousand guest instructions (QEMU -icount), median [min–max]", \
 				r, lo[kp] / lo[kb], cell(kp), cell(kb)))
 	}
 
@@ -400,7 +400,7 @@ BEGIN {
 			ps1 == "" ? "-" : sprintf("%+.0f", ps1), ps1k == "" ? "-" : sprintf("%+.0f", ps1k) > mdf
 	}
 	if ((kb in med) && (kp in med)) {
-		printf "\n## flags == 0, single thread (µs)\n\n| kernel | median | min | max | reps |\n|:--|--:|--:|--:|--:|\n" > mdf
+		printf "\n## flags == 0, single thread (thousands of guest instructions: QEMU -icount, 1 ns each)\n\n| kernel | median | min | max | reps |\n|:--|--:|--:|--:|--:|\n" > mdf
 		printf "| patched | %s | %s | %s | %s |\n", fmt(med[kp]), fmt(lo[kp]), fmt(hi[kp]), reps[kp] > mdf
 		printf "| base | %s | %s | %s | %s |\n", fmt(med[kb]), fmt(lo[kb]), fmt(hi[kb]), reps[kb] > mdf
 	}
