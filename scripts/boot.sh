@@ -82,7 +82,7 @@ cpu=max
 # ICOUNT=1 (make bench's flags==0 boots): the guest's clock counts
 # instructions, one nanosecond each, so that a time is an instruction count,
 # the same run after run (whatever the host's load).
-[[ ${ICOUNT:-0} != 1 ]] || qemu+=(-icount shift=0,sleep=off,align=off)
+[[ ${ICOUNT:-0} != 1 ]] || qemu+=(-icount "shift=0,sleep=off,align=off")
 
 initrds=$initrd
 if [[ -n $extra ]]; then
