@@ -660,7 +660,7 @@ static void print_stats(const char *name, uint32_t n, double *v, int nr,
 	out[1] = v[0];
 	out[2] = v[nr - 1];
 	out[3] = nr;
-	printf("BENCH,%s,%u,%.1f,%.1f,%.1f,%d\n", name, n, out[0], out[1],
+	printf("BENCH,%s,%u,%.3f,%.3f,%.3f,%d\n", name, n, out[0], out[1],
 	       out[2], nr);
 	printf("# %-6s N=%-5u %3d reps: ", name, n, nr);
 	printf("median %10.1f us  min %10.1f  max %10.1f\n", out[0], out[1],
