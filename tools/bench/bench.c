@@ -61,9 +61,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef LANDLOCK_RESTRICT_SELF_TSYNC
-#define LANDLOCK_RESTRICT_SELF_TSYNC (1U << 3)
-#endif
+#include "../common.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_LAYERS 16

@@ -32,12 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF
-#define LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
-#endif
-#ifndef LANDLOCK_RESTRICT_SELF_TSYNC
-#define LANDLOCK_RESTRICT_SELF_TSYNC (1U << 3)
-#endif
+#include "../common.h"
 
 #define MAX_CALLS 100000
 

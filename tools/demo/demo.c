@@ -37,9 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef LANDLOCK_RESTRICT_SELF_TSYNC
-#define LANDLOCK_RESTRICT_SELF_TSYNC (1U << 3)
-#endif
+#include "../common.h"
 
 #define NR_WORKERS 8
 #define NR_THREADS (NR_WORKERS + 1)

@@ -29,12 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF
-#define LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF (1U << 2)
-#endif
-#ifndef LANDLOCK_RESTRICT_SELF_TSYNC
-#define LANDLOCK_RESTRICT_SELF_TSYNC (1U << 3)
-#endif
+#include "../common.h"
 
 static atomic_int done_calls;
 static int calls = 200, readers = 4, timeout_s = 10;
