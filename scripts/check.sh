@@ -7,6 +7,8 @@
 #   kernel-doc warnings on every C file the series touches
 #   sparse (C=2) and W=1 on security/landlock, on x86_64, i386 and arm64
 #   coccicheck on security/landlock
+#   the Landlock selftests built with -Werror
+#   the :Date: of the Landlock documents the series changes
 #   KUnit: security/landlock/.kunitconfig with kunit.py, on User-Mode Linux
 #   ShellCheck on the project's shell scripts
 #   the man-pages series applied to Debian's page, groff and mandoc on the
@@ -180,6 +182,31 @@ if command -v spatch >/dev/null; then
 else
 	echo "coccicheck:  skipped: spatch (coccinelle) is not installed"
 fi
+
+# The Landlock selftests built with -Werror, as the maintainers'
+# check-linux.sh builds them (USERCFLAGS=-Werror W=1e), against the test
+# kernel's UAPI headers. Each warning, or a failed build, is a finding.
+log=$out/selftests-werror.log
+rm -rf "$out/selftests"
+mkdir -p "$out/selftests"
+rc=0
+{ make -s -C "$LINUX" O="$obj" headers_install &&
+	make -C "$LINUX/tools/testing/selftests/landlock" OUTPUT="$out/selftests" \
+		KHDR_INCLUDES="-isystem $obj/usr/include" USERCFLAGS=-Werror W=1e; } >"$log" 2>&1 || rc=1
+report selftests "$(( $(grep -cE 'error:|warning:' "$log" || true) + rc ))" "$log"
+
+# The :Date: of Landlock's documents, as the maintainers' check-linux.sh
+# checks it: the last commit that changes one sets it to that commit's month.
+log=$out/doc-date.log
+: >"$log"
+for doc in Documentation/userspace-api/landlock.rst Documentation/security/landlock.rst; do
+	c=$(git -C "$LINUX" log -1 --format=%H "$BASE_TAG..HEAD" -- "$doc")
+	[[ -n $c ]] || continue
+	date=$(LC_ALL=C git -C "$LINUX" log -1 --date='format:%B %Y' --format=%ad "$c")
+	git -C "$LINUX" show "$c" -- "$doc" | grep -q "^+:Date: $date\$" ||
+		echo "$doc: ${c:0:12} is dated $date, and does not set ':Date: $date'" >>"$log"
+done
+report doc-date "$(grep -c . "$log" || true)" "$log"
 
 # KUnit: Landlock's own KUnit tests, with the tree's kunit.py on
 # User-Mode Linux (scripts/kunit.sh, which also runs alone).

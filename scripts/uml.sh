@@ -15,6 +15,10 @@
 # group of the UML kernel (it forks a host process per address space) is
 # killed when it ends.
 #
+# The kernel runs with tools/uml/xstate.c preloaded: 6.12's UML writes its
+# processes' FP registers with a fixed-size PTRACE_SETREGSET that a host
+# with a larger XSAVE area (AMX) refuses; the shim pads it (see the file).
+#
 # Usage: uml.sh [FLAVOUR]   (test, the only UML flavour)
 # Environment: TESTS, REPEAT, TEST_TIMEOUT (per test binary, s), TIMEOUT
 #              (outer, s), MEM (MiB), APPEND (extra kernel arguments), LOG
@@ -43,6 +47,11 @@ cp /bin/busybox "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$TOP/guest/init" "$root/init"
 cp -a "$ksft" "$root/kselftest"
+
+# Rebuilt each run: a host tool, outside the guest's static programs.
+shim=$obj/uml-xstate.so
+gcc -O2 -Wall -Wextra -Werror -shared -fPIC -o "$shim" "$TOP/tools/uml/xstate.c" -ldl ||
+	die "$EX_BUILD" "cannot build tools/uml/xstate.c"
 
 tests=${TESTS:-}
 args=(mem="${mem}M" root=/dev/root rootfstype=hostfs rootflags="$root" rw
@@ -74,7 +83,7 @@ kill_uml() {
 trap kill_uml EXIT
 # shellcheck disable=SC2016 # $0 and $@ are the inner shell's
 (timeout --kill-after=10 "$timeout" sh -c 'echo $$ >"$0" && exec "$@"' "$pidfile" \
-	"$kernel" "${args[@]}" </dev/null 2>&1 | sed -u 's/\r//g' >>"$log"
+	env LD_PRELOAD="$shim" "$kernel" "${args[@]}" </dev/null 2>&1 | sed -u 's/\r//g' >>"$log"
 	exit "${PIPESTATUS[0]}") &
 run=$!
 tail -n +1 --pid="$run" -f "$log" | sed -u -n '/@@LLT-BEGIN/,/@@LLT-END/p' |
