@@ -61,7 +61,8 @@ report checkpatch "$(grep -cE '^(ERROR|WARNING|CHECK):|Traceback' "$log" || true
 # 16) with the tree's .clang-format, in security/landlock/ and the Landlock
 # selftests: on the whole of each file the series adds, and on the lines it
 # changes in the others (the base's own unformatted lines are not the
-# series'). Each line it would change is a finding.
+# series'), and on the project's C tools. Each line it would change is a
+# finding.
 log=$out/clang-format.log
 : >"$log"
 mapfile -t files < <(git -C "$LINUX" diff --name-only --diff-filter=AM "$BASE_TAG..HEAD" -- \
@@ -75,6 +76,12 @@ for f in "${files[@]}"; do
 	(cd "$LINUX" && clang-format-16 --style=file "${lines[@]}" "$f") >"$out/cf.out" ||
 		die "$EX_DEPS" "clang-format-16 failed on $f; run 'make deps' (Debian package clang-format-16)"
 	diff -u --label "a/$f" --label "b/$f" "$LINUX/$f" "$out/cf.out" >>"$log" || true
+done
+# The project's own C tools, whole files, with the same style.
+mapfile -t files < <(git -C "$TOP" ls-files 'tools/*.c' 'tools/*.h')
+for f in "${files[@]}"; do
+	clang-format-16 --style=file:"$LINUX/.clang-format" "$TOP/$f" >"$out/cf.out"
+	diff -u --label "a/$f" --label "b/$f" "$TOP/$f" "$out/cf.out" >>"$log" || true
 done
 report clang-format "$(grep -cE '^[-+][^-+]|^[-+]$' "$log" || true)" "$log"
 

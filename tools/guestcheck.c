@@ -61,8 +61,8 @@ static int echo_once(int family, const char *addr, const char **step)
 	socklen_t len = family == AF_INET ? sizeof(struct sockaddr_in) :
 					    sizeof(struct sockaddr_in6);
 	void *ip = family == AF_INET ?
-		(void *)&((struct sockaddr_in *)&ss)->sin_addr :
-		(void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
+			   (void *)&((struct sockaddr_in *)&ss)->sin_addr :
+			   (void *)&((struct sockaddr_in6 *)&ss)->sin6_addr;
 	int srv = -1, cli = -1, conn = -1, err = 0;
 	char buf[5] = "";
 
@@ -145,9 +145,12 @@ static void check_localhost(void)
 		return;
 	}
 	for (ai = res; ai; ai = ai->ai_next) {
-		const void *ip = ai->ai_family == AF_INET ?
-			(void *)&((struct sockaddr_in *)ai->ai_addr)->sin_addr :
-			(void *)&((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+		const void *ip =
+			ai->ai_family == AF_INET ?
+				(void *)&((struct sockaddr_in *)ai->ai_addr)
+					->sin_addr :
+				(void *)&((struct sockaddr_in6 *)ai->ai_addr)
+					->sin6_addr;
 
 		if (!inet_ntop(ai->ai_family, ip, host, sizeof(host)))
 			continue;
@@ -199,13 +202,14 @@ static void report(void)
 		close(fd);
 
 	f = fopen("/proc/self/maps", "r");
-	info("/proc/self/maps", f && fgets(buf, sizeof(buf), f) ?
-		"readable" : strerror(errno));
+	info("/proc/self/maps",
+	     f && fgets(buf, sizeof(buf), f) ? "readable" : strerror(errno));
 	if (f)
 		fclose(f);
 
 	pw = getpwuid(0);
-	snprintf(buf, sizeof(buf), "%s", pw ? pw->pw_name : "no entry for uid 0");
+	snprintf(buf, sizeof(buf), "%s",
+		 pw ? pw->pw_name : "no entry for uid 0");
 	info("/etc/passwd (uid 0)", buf);
 
 	p = getenv("HOME");

@@ -92,7 +92,7 @@ struct batch {
 struct meminfo {
 	long slab_kb;
 	long sunr_kb;
-	long cred_objs;		/* -1: no /proc/slabinfo */
+	long cred_objs; /* -1: no /proc/slabinfo */
 };
 
 static const char *root = "/tmp/bench";
@@ -115,8 +115,8 @@ static long sys_create_ruleset(const struct landlock_ruleset_attr *attr,
 	return syscall(__NR_landlock_create_ruleset, attr, size, flags);
 }
 
-static long sys_add_rule(int fd, enum landlock_rule_type type,
-			 const void *attr, uint32_t flags)
+static long sys_add_rule(int fd, enum landlock_rule_type type, const void *attr,
+			 uint32_t flags)
 {
 	return syscall(__NR_landlock_add_rule, fd, type, attr, flags);
 }
@@ -297,8 +297,7 @@ static int setup_tree(void)
 	}
 	return 0;
 fail:
-	fprintf(stderr, "bench: cannot set up %s: %s\n", path,
-		strerror(errno));
+	fprintf(stderr, "bench: cannot set up %s: %s\n", path, strerror(errno));
 	return -1;
 }
 
@@ -411,8 +410,7 @@ static void settle(struct meminfo *mi)
 	for (i = 0; i < 8; i++) {
 		sleep_ms(50);
 		read_mem(mi);
-		if (mi->slab_kb == prev.slab_kb &&
-		    mi->sunr_kb == prev.sunr_kb)
+		if (mi->slab_kb == prev.slab_kb && mi->sunr_kb == prev.sunr_kb)
 			return;
 		prev = *mi;
 	}
@@ -450,8 +448,8 @@ static enum method layer_method(enum method plan, int i, bool *timed)
  * With @mem, the slab growth of each enforcement of @rules-rule rulesets
  * (one layer per process makes sense); else 1-rule layers, timed.
  */
-static int run_batch(struct batch *b, enum method plan, uint32_t n,
-		     int layers, bool mem, int rules)
+static int run_batch(struct batch *b, enum method plan, uint32_t n, int layers,
+		     bool mem, int rules)
 {
 	struct meminfo before = {}, after = {};
 	double t0, t1, t2, t3;
@@ -469,8 +467,8 @@ static int run_batch(struct batch *b, enum method plan, uint32_t n,
 	}
 	if (mem) {
 		meminfo_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
-		refresh_fd = open("/proc/sys/vm/stat_refresh",
-				  O_WRONLY | O_CLOEXEC);
+		refresh_fd =
+			open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
 		slabinfo_fd = open("/proc/slabinfo", O_RDONLY | O_CLOEXEC);
 		if (meminfo_fd < 0) {
 			snprintf(b->error, sizeof(b->error),
@@ -532,8 +530,10 @@ static int run_batch(struct batch *b, enum method plan, uint32_t n,
 			continue;
 		b->slab_kb[b->nr_mem] = after.slab_kb - before.slab_kb;
 		b->sunr_kb[b->nr_mem] = after.sunr_kb - before.sunr_kb;
-		b->cred_objs[b->nr_mem] = before.cred_objs < 0 ? -1 :
-					  after.cred_objs - before.cred_objs;
+		b->cred_objs[b->nr_mem] =
+			before.cred_objs < 0 ?
+				-1 :
+				after.cred_objs - before.cred_objs;
 		b->nr_mem++;
 	}
 	return 0;
@@ -627,8 +627,8 @@ static long median_l(long *v, int nr)
 
 static void report_error(enum method plan, uint32_t n, const char *error)
 {
-	printf("ERROR,%s,%u,%s\n", plan == M_PAIR ? "tsync+psx" :
-	       method_names[plan], n, error);
+	printf("ERROR,%s,%u,%s\n",
+	       plan == M_PAIR ? "tsync+psx" : method_names[plan], n, error);
 	nr_errors++;
 }
 
@@ -780,9 +780,8 @@ static void usage(const char *prog)
 
 int main(int argc, char *argv[])
 {
-	static const uint32_t default_ns[] = {
-		0, 1, 4, 16, 64, 256, 1024, 4096, 16384
-	};
+	static const uint32_t default_ns[] = { 0,   1,	  4,	16,   64,
+					       256, 1024, 4096, 16384 };
 	static const enum method mem_methods[] = { M_SINGLE, M_TSYNC, M_PSX };
 	uint32_t ns[32], mem_ns[8] = { 64, 1024 };
 	int nr_ns = 0, nr_mem_ns = 2, max_reps = MAX_SAMPLES;
@@ -886,8 +885,8 @@ int main(int argc, char *argv[])
 	if (do_single) {
 		printf("# single-thread landlock_restrict_self(fd, 0), %d reps\n",
 		       single_reps);
-		have_single = !time_plan(shared, M_SINGLE, 0, single_reps,
-					 single);
+		have_single =
+			!time_plan(shared, M_SINGLE, 0, single_reps, single);
 	}
 	for (i = 0; do_time && i < nr_ns; i++) {
 		int reps = reps_for(ns[i], max_reps);
@@ -898,8 +897,7 @@ int main(int argc, char *argv[])
 			  res);
 		if (have_single)
 			printf("BENCH,ref,%u,%.1f,%.1f,%.1f,%d\n", ns[i],
-			       single[0] * (ns[i] + 1),
-			       single[1] * (ns[i] + 1),
+			       single[0] * (ns[i] + 1), single[1] * (ns[i] + 1),
 			       single[2] * (ns[i] + 1), (int)single[3]);
 	}
 	printf("# done in %.0f s\n", (now_us() - start) / 1e6);

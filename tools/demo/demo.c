@@ -48,17 +48,17 @@
 enum mode { MODE_TSYNC, MODE_PSX };
 
 struct thread_result {
-	int write_err;		/* errno of open(O_WRONLY), 0 if allowed */
-	int signal_err;		/* errno of tgkill(next), or EAGAIN if lost */
-	int connect_err;	/* errno of connect(next's socket), 0 if allowed */
+	int write_err; /* errno of open(O_WRONLY), 0 if allowed */
+	int signal_err; /* errno of tgkill(next), or EAGAIN if lost */
+	int connect_err; /* errno of connect(next's socket), 0 if allowed */
 	bool can_connect[NR_THREADS];
 };
 
 struct run {
-	bool done;		/* the forked process ran to the end */
-	int call_err;		/* errno of the restrict call, 0 on success */
+	bool done; /* the forked process ran to the end */
+	int call_err; /* errno of the restrict call, 0 on success */
 	long long call_ns;
-	long slab_kb;		/* slab growth over the call */
+	long slab_kb; /* slab growth over the call */
 	struct thread_result t[NR_THREADS];
 };
 
@@ -284,8 +284,8 @@ static int experiment(void)
 	if (mode == MODE_TSYNC)
 		ret = restrict_self(ruleset_fd, LANDLOCK_RESTRICT_SELF_TSYNC);
 	else
-		ret = psx_syscall3(__NR_landlock_restrict_self, ruleset_fd,
-				   0, 0);
+		ret = psx_syscall3(__NR_landlock_restrict_self, ruleset_fd, 0,
+				   0);
 	res->call_ns = now_ns() - start;
 	res->call_err = ret ? errno : 0;
 	res->slab_kb = slab_kb() - slab;
@@ -441,8 +441,7 @@ static bool tsync_as_designed(const struct run *r, const struct run *rl)
 	for (i = 0; i < NR_THREADS; i++)
 		if (r->t[i].signal_err || r->t[i].connect_err)
 			return false;
-	return rl->done && !rl->call_err &&
-	       count_restricted(rl) == NR_THREADS;
+	return rl->done && !rl->call_err && count_restricted(rl) == NR_THREADS;
 }
 
 static void conclude(const struct run *a, const struct run *b,
@@ -460,8 +459,8 @@ static void conclude(const struct run *a, const struct run *b,
 	       "threads cannot connect to each other, and %s.\n",
 	       NR_THREADS, a->slab_kb, nb, b->slab_kb,
 	       lost && !bl->call_err ?
-	       "reported success with a thread left unrestricted" :
-	       "is not all-or-nothing");
+		       "reported success with a thread left unrestricted" :
+		       "is not all-or-nothing");
 }
 
 int main(int argc, char *argv[])
@@ -476,8 +475,8 @@ int main(int argc, char *argv[])
 	abi = syscall(__NR_landlock_create_ruleset, NULL, 0,
 		      LANDLOCK_CREATE_RULESET_VERSION);
 	uname(&uts);
-	printf("Landlock TSYNC demo: kernel %s, Landlock ABI %ld\n", uts.release,
-	       abi);
+	printf("Landlock TSYNC demo: kernel %s, Landlock ABI %ld\n",
+	       uts.release, abi);
 	if (abi < 8 && !psx_only) {
 		printf("This kernel does not have LANDLOCK_RESTRICT_SELF_TSYNC (Landlock ABI 8):\n"
 		       "boot the patched kernel (make run) to see the demo.\n");

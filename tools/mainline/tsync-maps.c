@@ -49,10 +49,11 @@ static void watchdog(int sig)
 	char buf[200];
 	int n;
 
-	n = snprintf(buf, sizeof(buf),
-		     "tsync-maps: HANG: %d of %d calls returned within %d s (%d readers of %s, %ld reads)\n",
-		     atomic_load(&done_calls), calls, timeout_s, readers, path,
-		     atomic_load(&reads));
+	n = snprintf(
+		buf, sizeof(buf),
+		"tsync-maps: HANG: %d of %d calls returned within %d s (%d readers of %s, %ld reads)\n",
+		atomic_load(&done_calls), calls, timeout_s, readers, path,
+		atomic_load(&reads));
 	if (write(STDOUT_FILENO, buf, n) < 0)
 		_exit(3);
 	_exit(2);

@@ -48,14 +48,14 @@
 #define LL_DEFINE_GLOBALS
 #include "stress.h"
 
-static unsigned int opt_deadline = 900;	/* -d: seconds for the sweep */
-static unsigned int opt_kmax = 2000;	/* -k: highest k tried */
-static unsigned int opt_timeout = 120;	/* -T: seconds per child */
-static const char *opt_siblings = "1,2,64";	/* -s: sibling counts */
-static bool opt_emulate;		/* -E: user-space broadcast instead */
-static bool opt_dry;			/* -D: no fault injection */
-static bool opt_verbose;		/* -v: time each phase */
-static bool opt_sites;			/* -S: locate each failure */
+static unsigned int opt_deadline = 900; /* -d: seconds for the sweep */
+static unsigned int opt_kmax = 2000; /* -k: highest k tried */
+static unsigned int opt_timeout = 120; /* -T: seconds per child */
+static const char *opt_siblings = "1,2,64"; /* -s: sibling counts */
+static bool opt_emulate; /* -E: user-space broadcast instead */
+static bool opt_dry; /* -D: no fault injection */
+static bool opt_verbose; /* -v: time each phase */
+static bool opt_sites; /* -S: locate each failure */
 
 #define MAX_SIBLINGS 256
 #define MAX_PRINTED 10
@@ -65,7 +65,10 @@ static bool opt_sites;			/* -S: locate each failure */
 enum sib_kind { SIB_SHARED, SIB_DOMAIN, SIB_EUID, SIB_CAPS };
 
 static const char *const kind_name[] = {
-	"shared cred", "own domain", "own euid", "fewer capabilities",
+	"shared cred",
+	"own domain",
+	"own euid",
+	"fewer capabilities",
 };
 
 /**
@@ -145,8 +148,8 @@ static void deviation(const char *fmt, ...)
 	char prefix[128];
 	va_list ap;
 
-	snprintf(prefix, sizeof(prefix), "failsweep: %s: deviation at k=%u: ",
-		 cfg_name, cur_k);
+	snprintf(prefix, sizeof(prefix),
+		 "failsweep: %s: deviation at k=%u: ", cfg_name, cur_k);
 	va_start(ap, fmt);
 	ll_vdeviation(&rep->deviations, rep->quota, prefix, fmt, ap);
 	va_end(ap);
@@ -185,8 +188,10 @@ static int diverge(enum sib_kind kind)
 	case SIB_CAPS:
 		if (syscall(SYS_capget, &hdr, cap))
 			return -1;
-		cap[CAP_SYS_NICE / 32].effective &= ~(1U << (CAP_SYS_NICE % 32));
-		cap[CAP_SYS_NICE / 32].permitted &= ~(1U << (CAP_SYS_NICE % 32));
+		cap[CAP_SYS_NICE / 32].effective &=
+			~(1U << (CAP_SYS_NICE % 32));
+		cap[CAP_SYS_NICE / 32].permitted &=
+			~(1U << (CAP_SYS_NICE % 32));
 		return syscall(SYS_capset, &hdr, cap);
 	}
 	return 0;
@@ -250,10 +255,9 @@ static bool same_ids(const struct ll_state *a, const struct ll_state *b)
  * the thread had) and has no_new_privs; after a failure, everything is as
  * before. Uids and capabilities never change.
  */
-static void compare(const struct snapshot *before,
-		    const struct snapshot *after, bool success,
-		    unsigned int handled, const struct sibling *sib,
-		    unsigned int n)
+static void compare(const struct snapshot *before, const struct snapshot *after,
+		    bool success, unsigned int handled,
+		    const struct sibling *sib, unsigned int n)
 {
 	int i, j;
 
@@ -273,23 +277,28 @@ static void compare(const struct snapshot *before,
 			deviation("thread %d (%s): probe failed: %s", tid, who,
 				  strerror(a->err));
 		if (!same_ids(a, b))
-			deviation("thread %d (%s): uids or capabilities changed: euid %u -> %u, cap_eff %#x -> %#x",
-				  tid, who, b->uid[1], a->uid[1],
-				  b->cap[0].effective, a->cap[0].effective);
+			deviation(
+				"thread %d (%s): uids or capabilities changed: euid %u -> %u, cap_eff %#x -> %#x",
+				tid, who, b->uid[1], a->uid[1],
+				b->cap[0].effective, a->cap[0].effective);
 		if (success) {
 			if (a->denied != handled)
-				deviation("thread %d (%s) lacks the caller's domain after success: denied %#x, expected %#x",
-					  tid, who, a->denied, handled);
+				deviation(
+					"thread %d (%s) lacks the caller's domain after success: denied %#x, expected %#x",
+					tid, who, a->denied, handled);
 			if (a->nnp != 1)
-				deviation("thread %d (%s) lacks no_new_privs after success",
-					  tid, who);
+				deviation(
+					"thread %d (%s) lacks no_new_privs after success",
+					tid, who);
 		} else {
 			if (a->denied != b->denied)
-				deviation("thread %d (%s): domain changed by a failed call: denied %#x -> %#x",
-					  tid, who, b->denied, a->denied);
+				deviation(
+					"thread %d (%s): domain changed by a failed call: denied %#x -> %#x",
+					tid, who, b->denied, a->denied);
 			if (a->nnp != b->nnp)
-				deviation("thread %d (%s): no_new_privs changed by a failed call: %d -> %d",
-					  tid, who, b->nnp, a->nnp);
+				deviation(
+					"thread %d (%s): no_new_privs changed by a failed call: %d -> %d",
+					tid, who, b->nnp, a->nnp);
 		}
 	}
 	if (after->n != before->n)
@@ -299,14 +308,42 @@ static void compare(const struct snapshot *before,
 
 /* Frames of the allocators and of fault injection, skipped (prefixes). */
 static const char *const alloc_frames[] = {
-	"dump_stack", "fail_dump", "should_fail", "__should_fail", "slab_",
-	"___slab", "__slab", "new_slab", "allocate_slab", "alloc_slab",
-	"kmem_cache_alloc", "__kmem_cache", "kmalloc", "__kmalloc",
-	"kvmalloc", "__kvmalloc", "kvcalloc", "kcalloc", "kzalloc", "kmemdup",
-	"krealloc", "__alloc_pages", "alloc_pages", "__alloc_frozen",
-	"prepare_alloc_pages", "get_page_from_freelist", "__get_free_pages",
-	"__folio_alloc", "folio_alloc", "__vmalloc", "vmalloc", "vm_area_",
-	"__get_vm_area", "alloc_vmap_area", "kasan", "kmemleak",
+	"dump_stack",
+	"fail_dump",
+	"should_fail",
+	"__should_fail",
+	"slab_",
+	"___slab",
+	"__slab",
+	"new_slab",
+	"allocate_slab",
+	"alloc_slab",
+	"kmem_cache_alloc",
+	"__kmem_cache",
+	"kmalloc",
+	"__kmalloc",
+	"kvmalloc",
+	"__kvmalloc",
+	"kvcalloc",
+	"kcalloc",
+	"kzalloc",
+	"kmemdup",
+	"krealloc",
+	"__alloc_pages",
+	"alloc_pages",
+	"__alloc_frozen",
+	"prepare_alloc_pages",
+	"get_page_from_freelist",
+	"__get_free_pages",
+	"__folio_alloc",
+	"folio_alloc",
+	"__vmalloc",
+	"vmalloc",
+	"vm_area_",
+	"__get_vm_area",
+	"alloc_vmap_area",
+	"kasan",
+	"kmemleak",
 };
 
 static bool alloc_frame(const char *name)
@@ -340,7 +377,7 @@ static void locate(int kfd, char *site, size_t size)
 
 		got = read(kfd, rec, sizeof(rec) - 1);
 		if (got < 0 && errno == EPIPE)
-			continue;	/* overwritten records: skip them */
+			continue; /* overwritten records: skip them */
 		if (got <= 0)
 			break;
 		rec[got] = '\0';
@@ -367,7 +404,8 @@ static void locate(int kfd, char *site, size_t size)
 		if (!trace || nframe == 3)
 			continue;
 		text += strspn(text, " ");
-		if (!strncmp(text, "</TASK>", 7) || !strncmp(text, "</IRQ>", 6)) {
+		if (!strncmp(text, "</TASK>", 7) ||
+		    !strncmp(text, "</IRQ>", 6)) {
 			trace = false;
 			continue;
 		}
@@ -402,7 +440,8 @@ static int open_fail_nth(int tid)
 	char path[64];
 
 	if (tid)
-		snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth", tid);
+		snprintf(path, sizeof(path), "/proc/self/task/%d/fail-nth",
+			 tid);
 	else
 		snprintf(path, sizeof(path), "/proc/thread-self/fail-nth");
 	return open(path, O_RDWR | O_CLOEXEC);
@@ -520,12 +559,14 @@ static void __noreturn child_main(const struct config *cfg, unsigned int k)
 			deviation("call failed with %s (expected 0 or ENOMEM)",
 				  strerror(o->err));
 		if (o->ret && o->remaining)
-			deviation("call failed with %s though no failure was injected",
-				  strerror(o->err));
+			deviation(
+				"call failed with %s though no failure was injected",
+				strerror(o->err));
 		compare(&before, &after, !o->ret, LL_PROBE_READ, sib, cfg->n);
 		if (opt_verbose)
 			printf("failsweep: %s: k=%u: %s%s; threads %.0f ms, snapshot %.0f ms, call+snapshot %.0f ms\n",
-			       cfg_name, k, o->ret ? strerror(o->err) : "success",
+			       cfg_name, k,
+			       o->ret ? strerror(o->err) : "success",
 			       o->remaining ? " (not reached)" : "",
 			       (t[1] - t[0]) / 1e6, (t[2] - t[1]) / 1e6,
 			       (t[3] - t[2]) / 1e6);
@@ -572,7 +613,8 @@ static unsigned int run_child(const struct config *cfg, unsigned int k,
 	pid_t pid, r;
 
 	memset(rep, 0, sizeof(*rep));
-	rep->quota = res->printed < MAX_PRINTED ? MAX_PRINTED - res->printed : 0;
+	rep->quota = res->printed < MAX_PRINTED ? MAX_PRINTED - res->printed :
+						  0;
 	cur_k = k;
 	fflush(stdout);
 	pid = fork();
@@ -600,7 +642,7 @@ static unsigned int run_child(const struct config *cfg, unsigned int k,
 		       k + rep->n - 1, (ll_now_ns() - start) / 1e6);
 	res->deviations += rep->deviations;
 	res->printed += rep->deviations < rep->quota ? rep->deviations :
-		rep->quota;
+						       rep->quota;
 	for (i = 0; i < rep->n; i++) {
 		const struct outcome *o = &rep->out[i];
 
@@ -614,8 +656,8 @@ static unsigned int run_child(const struct config *cfg, unsigned int k,
 		else
 			res->completed++;
 		if (opt_sites)
-			printf("failsweep: %s: k=%u: %s at %s\n", cfg_name, o->k,
-			       o->ret ? "ENOMEM" : "completed", o->site);
+			printf("failsweep: %s: k=%u: %s at %s\n", cfg_name,
+			       o->k, o->ret ? "ENOMEM" : "completed", o->site);
 	}
 	if (!rep->n || !WIFEXITED(status) ||
 	    (WEXITSTATUS(status) && !rep->deviations)) {
@@ -702,8 +744,7 @@ static void check_knobs(void)
 		buf[strcspn(buf, "\n")] = '\0';
 		if (strcmp(buf, knobs[i][1]))
 			printf("failsweep: warning: %s is '%s', expected %s\n",
-			       knobs[i][0], f ? buf : "(missing)",
-			       knobs[i][1]);
+			       knobs[i][0], f ? buf : "(missing)", knobs[i][1]);
 	}
 }
 
@@ -817,7 +858,8 @@ int main(int argc, char *argv[])
 		};
 		struct result res;
 
-		snprintf(cfg_name, sizeof(cfg_name), "%s points, %u sibling%s, %s",
+		snprintf(cfg_name, sizeof(cfg_name),
+			 "%s points, %u sibling%s, %s",
 			 cfg.target_sibling ? "sibling" : "caller", cfg.n,
 			 cfg.n == 1 ? "" : "s",
 			 cfg.own_cred ? "own cred" : "shared cred");

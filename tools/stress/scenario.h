@@ -20,12 +20,12 @@
 
 #include "stress.h"
 
-#define MAX_PRINTED 10		/* deviation lines printed per scenario */
+#define MAX_PRINTED 10 /* deviation lines printed per scenario */
 #define MAX_TIDS 64
-#define EXIT_STATUS 42		/* the exit scenario's exit_group() status */
+#define EXIT_STATUS 42 /* the exit scenario's exit_group() status */
 #define STACK_SIZE (256 * 1024)
-#define PROMPT_NS 10000000000ULL	/* exec, exit: ends within 10 s */
-#define SLOW_NS 900000000ULL	/* a call this long backed off or waited */
+#define PROMPT_NS 10000000000ULL /* exec, exit: ends within 10 s */
+#define SLOW_NS 900000000ULL /* a call this long backed off or waited */
 
 /* What the exec'd image reports (exec scenarios). */
 #define EXEC_RESTRICTED 10
@@ -102,16 +102,16 @@ struct scenario {
 };
 
 /* Options. */
-extern unsigned int opt_calls;		/* -c: TSYNC calls per iteration */
-extern unsigned int opt_threads;	/* -t: idle siblings per iteration */
-extern unsigned int opt_timeout;	/* -T: seconds per iteration */
-extern bool opt_emulate;		/* -E: user-space broadcast instead */
+extern unsigned int opt_calls; /* -c: TSYNC calls per iteration */
+extern unsigned int opt_threads; /* -t: idle siblings per iteration */
+extern unsigned int opt_timeout; /* -T: seconds per iteration */
+extern bool opt_emulate; /* -E: user-space broadcast instead */
 
 extern struct report *rep;
 extern const struct scenario *cur;
-extern int controller_tid;		/* the iteration's first thread */
-extern unsigned int calling;		/* TSYNC calls in progress */
-extern unsigned int hold;		/* checking: no new threads please */
+extern int controller_tid; /* the iteration's first thread */
+extern unsigned int calling; /* TSYNC calls in progress */
+extern unsigned int hold; /* checking: no new threads please */
 extern const unsigned int call_probe[4];
 
 /* In the child (any thread, any helper): count and print a deviation. */

@@ -41,13 +41,13 @@
 #include "scenario.h"
 
 /* Options. */
-static unsigned int opt_iter = 10;	/* -n: iterations per scenario */
-static unsigned int opt_deadline = 300;	/* -d: seconds for all scenarios */
-unsigned int opt_calls = 4;		/* -c: TSYNC calls per iteration */
-unsigned int opt_threads = 4;		/* -t: idle siblings per iteration */
-unsigned int opt_timeout = 60;		/* -T: seconds per iteration */
-static const char *opt_only;		/* -s: comma-separated scenarios */
-bool opt_emulate;			/* -E: user-space broadcast instead */
+static unsigned int opt_iter = 10; /* -n: iterations per scenario */
+static unsigned int opt_deadline = 300; /* -d: seconds for all scenarios */
+unsigned int opt_calls = 4; /* -c: TSYNC calls per iteration */
+unsigned int opt_threads = 4; /* -t: idle siblings per iteration */
+unsigned int opt_timeout = 60; /* -T: seconds per iteration */
+static const char *opt_only; /* -s: comma-separated scenarios */
+bool opt_emulate; /* -E: user-space broadcast instead */
 
 struct report *rep;
 const struct scenario *cur;
@@ -189,8 +189,9 @@ static void check_one(int tid, const struct ll_state *st, void *ctx)
 	unsigned int want = *(unsigned int *)ctx;
 
 	if ((st->denied & want) != want)
-		deviation("thread %d is not restricted after the call: denied %#x, expected %#x",
-			  tid, st->denied, want);
+		deviation(
+			"thread %d is not restricted after the call: denied %#x, expected %#x",
+			tid, st->denied, want);
 	if (st->failed)
 		deviation("thread %d: probe %#x failed: %s", tid, st->failed,
 			  strerror(st->err));
@@ -219,7 +220,10 @@ void check_all(unsigned int want)
 }
 
 const unsigned int call_probe[4] = {
-	LL_PROBE_READ, LL_PROBE_WRITE, LL_PROBE_READDIR, LL_PROBE_TRUNCATE,
+	LL_PROBE_READ,
+	LL_PROBE_WRITE,
+	LL_PROBE_READDIR,
+	LL_PROBE_TRUNCATE,
 };
 
 /*
@@ -228,7 +232,7 @@ const unsigned int call_probe[4] = {
  */
 void calls_loop_one(unsigned int c)
 {
-	static unsigned int want;	/* rights handled so far */
+	static unsigned int want; /* rights handled so far */
 	unsigned int probe = call_probe[c % 4];
 	int fd, err;
 
@@ -376,23 +380,12 @@ static int exec_check(const char *file)
 	return EXEC_INCONSISTENT;
 }
 
-
 static const struct scenario *const scenarios[] = {
-	&scenario_churn,
-	&scenario_concurrent,
-	&scenario_signals,
-	&scenario_stop,
-	&scenario_ptrace,
-	&scenario_exec,
-	&scenario_exit,
-	&scenario_vfork,
-	&scenario_vfork_exec,
-	&scenario_busy,
-	&scenario_seccomp,
-	&scenario_io_uring,
-	&scenario_io_uring_exec,
-	&scenario_freezer,
-	&scenario_coredump,
+	&scenario_churn,	 &scenario_concurrent, &scenario_signals,
+	&scenario_stop,		 &scenario_ptrace,     &scenario_exec,
+	&scenario_exit,		 &scenario_vfork,      &scenario_vfork_exec,
+	&scenario_busy,		 &scenario_seccomp,    &scenario_io_uring,
+	&scenario_io_uring_exec, &scenario_freezer,    &scenario_coredump,
 };
 
 #define NSCENARIOS ARRAY_SIZE(scenarios)
@@ -438,7 +431,7 @@ struct totals {
 	unsigned int workers;
 };
 
-static struct totals *tot;	/* the scenario's, for reap_deviation() */
+static struct totals *tot; /* the scenario's, for reap_deviation() */
 
 static unsigned int vchild_deviation(struct totals *t, const char *fmt,
 				     va_list ap)
@@ -455,8 +448,8 @@ static unsigned int vchild_deviation(struct totals *t, const char *fmt,
 }
 
 /* A deviation the parent finds about a child; returns 1. */
-static __attribute__((format(printf, 2, 3)))
-unsigned int child_deviation(struct totals *t, const char *fmt, ...)
+static __attribute__((format(printf, 2, 3))) unsigned int
+child_deviation(struct totals *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -512,7 +505,9 @@ static unsigned int judge_status(struct totals *t, int status)
 			 * in it must have made the call fail (restart).
 			 */
 			if (code == EXEC_UNRESTRICTED && rep->calls)
-				return child_deviation(t, "the call returned 0, but the exec'd image is not restricted");
+				return child_deviation(
+					t,
+					"the call returned 0, but the exec'd image is not restricted");
 			return 0;
 		}
 		/* The new image or the sibling said why. */
@@ -540,8 +535,9 @@ static unsigned int judge(struct totals *t, int status, uint64_t reaped_ns)
 	if (end_ns > t->end_max_ns)
 		t->end_max_ns = end_ns;
 	if (end_ns > PROMPT_NS)
-		dev += child_deviation(t, "process took %.1f s to end after the call started",
-				       end_ns / 1e9);
+		dev += child_deviation(
+			t, "process took %.1f s to end after the call started",
+			end_ns / 1e9);
 	return dev + judge_status(t, status);
 }
 
@@ -573,8 +569,9 @@ static unsigned int run_child(struct totals *t, uint64_t window_ns)
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		dev = rep->deviations;
-		dev += child_deviation(t, "iteration still running after %u s (hang?), killed",
-				       opt_timeout);
+		dev += child_deviation(
+			t, "iteration still running after %u s (hang?), killed",
+			opt_timeout);
 	} else {
 		uint64_t reaped = ll_now_ns();
 
@@ -585,7 +582,7 @@ static unsigned int run_child(struct totals *t, uint64_t window_ns)
 	if (cur->reaped)
 		dev += cur->reaped(pid, status, &t->events);
 	t->printed += rep->deviations < rep->quota ? rep->deviations :
-		rep->quota;
+						     rep->quota;
 	t->calls += rep->calls;
 	t->call_ns += rep->call_ns;
 	if (rep->call_max_ns > t->call_max_ns)
@@ -624,11 +621,11 @@ static void print_totals(const struct totals *t)
 			      t->events, cur->events);
 	if (cur->end == END_EXEC)
 		n += snprintf(extra + n, sizeof(extra) - n,
-			      ", %u exec'd restricted, %u not",
-			      t->outcome[0], t->outcome[1]);
+			      ", %u exec'd restricted, %u not", t->outcome[0],
+			      t->outcome[1]);
 	if (cur->end != END_NORMAL)
-		n += snprintf(extra + n, sizeof(extra) - n,
-			      ", max end %.1f ms", t->end_max_ns / 1e6);
+		n += snprintf(extra + n, sizeof(extra) - n, ", max end %.1f ms",
+			      t->end_max_ns / 1e6);
 	if (t->workers)
 		snprintf(extra + n, sizeof(extra) - n,
 			 ", up to %u io_uring workers left out", t->workers);
@@ -706,8 +703,8 @@ int main(int argc, char *argv[])
 			usage(argv[0]);
 		}
 	}
-	if (optind != argc || !opt_calls || opt_calls > 15 ||
-	    !opt_threads || opt_threads >= MAX_TIDS || opt_timeout < 2)
+	if (optind != argc || !opt_calls || opt_calls > 15 || !opt_threads ||
+	    opt_threads >= MAX_TIDS || opt_timeout < 2)
 		usage(argv[0]);
 	for (i = 0; i < NSCENARIOS; i++)
 		nsel += selected(scenarios[i]->name);
@@ -761,4 +758,3 @@ int main(int argc, char *argv[])
 	ll_probe_cleanup();
 	return failed ? LL_EX_DEVIATION : 0;
 }
-

@@ -59,18 +59,18 @@
 #define LL_ABI_TSYNC 8
 
 /* Exit statuses shared by both programs. */
-#define LL_EX_DEVIATION 1	/* a check failed */
-#define LL_EX_SETUP 2		/* usage or setup error */
-#define LL_EX_NO_TSYNC 3	/* the kernel has no TSYNC */
-#define LL_EX_NO_FAULT 4	/* no fault injection (fail-nth) */
+#define LL_EX_DEVIATION 1 /* a check failed */
+#define LL_EX_SETUP 2 /* usage or setup error */
+#define LL_EX_NO_TSYNC 3 /* the kernel has no TSYNC */
+#define LL_EX_NO_FAULT 4 /* no fault injection (fail-nth) */
 
 #define LL_MAX_THREADS 1024
 
 /* What a thread can probe about itself; bits of ll_registry.probes. */
-#define LL_PROBE_READ (1U << 0)		/* LANDLOCK_ACCESS_FS_READ_FILE */
-#define LL_PROBE_WRITE (1U << 1)	/* LANDLOCK_ACCESS_FS_WRITE_FILE */
-#define LL_PROBE_READDIR (1U << 2)	/* LANDLOCK_ACCESS_FS_READ_DIR */
-#define LL_PROBE_TRUNCATE (1U << 3)	/* LANDLOCK_ACCESS_FS_TRUNCATE */
+#define LL_PROBE_READ (1U << 0) /* LANDLOCK_ACCESS_FS_READ_FILE */
+#define LL_PROBE_WRITE (1U << 1) /* LANDLOCK_ACCESS_FS_WRITE_FILE */
+#define LL_PROBE_READDIR (1U << 2) /* LANDLOCK_ACCESS_FS_READ_DIR */
+#define LL_PROBE_TRUNCATE (1U << 3) /* LANDLOCK_ACCESS_FS_TRUNCATE */
 #define LL_PROBE_ALL 0xfU
 
 /**
@@ -266,10 +266,9 @@ static inline int ll_add_path(int ruleset_fd, const char *path, __u64 allowed)
  */
 static inline int ll_ruleset_access(__u64 handled)
 {
-	const __u64 file_access = LANDLOCK_ACCESS_FS_EXECUTE |
-				  LANDLOCK_ACCESS_FS_READ_FILE |
-				  LANDLOCK_ACCESS_FS_WRITE_FILE |
-				  LANDLOCK_ACCESS_FS_TRUNCATE;
+	const __u64 file_access =
+		LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE |
+		LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_TRUNCATE;
 	struct landlock_ruleset_attr attr = {
 		.handled_access_fs = handled,
 	};
@@ -385,17 +384,15 @@ static inline int ll_register(void)
 	for (i = 0; i < LL_MAX_THREADS; i++) {
 		int free_tid = 0;
 
-		if (__atomic_compare_exchange_n(&ll_reg.slot[i].tid,
-						&free_tid, tid, false,
-						__ATOMIC_SEQ_CST,
+		if (__atomic_compare_exchange_n(&ll_reg.slot[i].tid, &free_tid,
+						tid, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST)) {
 			unsigned int high = ll_load(&ll_reg.high);
 
 			while (high < i + 1 &&
-			       !__atomic_compare_exchange_n(&ll_reg.high,
-							    &high, i + 1, false,
-							    __ATOMIC_SEQ_CST,
-							    __ATOMIC_SEQ_CST))
+			       !__atomic_compare_exchange_n(
+				       &ll_reg.high, &high, i + 1, false,
+				       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 				;
 			ll_self = &ll_reg.slot[i];
 			return 0;
@@ -469,8 +466,7 @@ static inline int ll_read_slot(unsigned int i, unsigned int *gen,
 }
 
 /* Find @tid's answer to round @gen; 1 if found, 0 if not (yet). */
-static inline int ll_find_answer(int tid, unsigned int gen,
-				 struct ll_state *st)
+static inline int ll_find_answer(int tid, unsigned int gen, struct ll_state *st)
 {
 	unsigned int i, high = ll_load(&ll_reg.high);
 
@@ -523,7 +519,7 @@ static inline bool ll_user_worker(int tid)
 	p = strrchr(buf, ')');
 	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
 		return false;
-	return flags & 0x4000;	/* PF_USER_WORKER */
+	return flags & 0x4000; /* PF_USER_WORKER */
 }
 
 /**
@@ -550,9 +546,8 @@ typedef void (*ll_check_fn)(int tid, const struct ll_state *st, void *ctx);
  *
  * Return: the number of threads checked, or -1 on timeout (@missing set).
  */
-static inline __maybe_unused int ll_collect(unsigned int timeout_ms,
-					    ll_check_fn check, void *ctx,
-					    int *missing)
+static inline __maybe_unused int
+ll_collect(unsigned int timeout_ms, ll_check_fn check, void *ctx, int *missing)
 {
 	static int seen[4 * LL_MAX_THREADS];
 	uint64_t deadline = ll_now_ns() + timeout_ms * 1000000ULL;
@@ -684,8 +679,7 @@ static inline __maybe_unused int ll_emu_tsync(int fd)
 			sent++;
 	}
 	closedir(d);
-	while ((acks = ll_load(&call->acks)) < sent &&
-	       ll_now_ns() < deadline)
+	while ((acks = ll_load(&call->acks)) < sent && ll_now_ns() < deadline)
 		ll_futex_wait(&call->acks, acks, 10);
 	if (call->err) {
 		errno = call->err;

@@ -29,7 +29,7 @@ static bool churn_spawn(void)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* Created while a call runs: the leaf may have been missed by it. */
 	err = pthread_create(&t, &attr, churn_leaf,
-			     (void *)(uintptr_t)!!ll_load(&calling));
+			     (void *)(uintptr_t) !!ll_load(&calling));
 	pthread_attr_destroy(&attr);
 	if (err) {
 		__atomic_sub_fetch(&churn_live, 1, __ATOMIC_SEQ_CST);

@@ -63,8 +63,9 @@ static void run_concurrent(void)
 			ll_futex_wait(&conc_done, done, 10);
 		}
 		if (done < NCALLERS) {
-			deviation("round %u: %u of %u callers still in the call",
-				  round, NCALLERS - done, NCALLERS);
+			deviation(
+				"round %u: %u of %u callers still in the call",
+				round, NCALLERS - done, NCALLERS);
 			return;
 		}
 		for (i = 0; i < NCALLERS; i++) {

@@ -28,7 +28,10 @@ void block_emulation_signal(void)
 void __noreturn exec_checker(void)
 {
 	char *const argv[] = {
-		"stress", "--exec-check", (char *)ll_reg.file, NULL,
+		"stress",
+		"--exec-check",
+		(char *)ll_reg.file,
+		NULL,
 	};
 
 	execve("/proc/self/exe", argv, (char *const[]){ NULL });

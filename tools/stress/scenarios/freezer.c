@@ -17,7 +17,7 @@
 #include "../scenario.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
-#define FREEZE_NS 2000000000ULL	/* a freeze taking longer: a deviation */
+#define FREEZE_NS 2000000000ULL /* a freeze taking longer: a deviation */
 
 static void cgroup_path(char *buf, size_t size, pid_t pid, const char *file)
 {
@@ -65,8 +65,9 @@ static void freezer_helper(pid_t target)
 		if (frozen(events))
 			ll_inc(&rep->events);
 		else
-			deviation("the cgroup was not frozen %.1f s after cgroup.freeze=1",
-				  FREEZE_NS / 1e9);
+			deviation(
+				"the cgroup was not frozen %.1f s after cgroup.freeze=1",
+				FREEZE_NS / 1e9);
 		ll_sleep_us(ll_rand() % 3000);
 		if (write_file(freeze, "0")) {
 			rep->helper_err = errno;
@@ -84,7 +85,8 @@ static void run_freezer(void)
 
 	cgroup_path(path, sizeof(path), getpid(), NULL);
 	if (mkdir(path, 0755))
-		setup_failed("mkdir " CGROUP_ROOT "/ll-stress-PID (cgroup v2 mounted?)");
+		setup_failed("mkdir " CGROUP_ROOT
+			     "/ll-stress-PID (cgroup v2 mounted?)");
 	/* The helper stays outside: fork it first. */
 	helper = spawn_helper(freezer_helper);
 	cgroup_path(path, sizeof(path), getpid(), "cgroup.procs");
@@ -101,8 +103,7 @@ static void run_freezer(void)
 }
 
 /* In the parent: thaw (after a hang) and remove the iteration's cgroup. */
-static unsigned int freezer_reaped(pid_t pid, int status,
-				   unsigned long *events)
+static unsigned int freezer_reaped(pid_t pid, int status, unsigned long *events)
 {
 	char path[128];
 	int i;

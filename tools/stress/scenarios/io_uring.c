@@ -36,12 +36,14 @@ static void ring_setup(struct ring *r, unsigned int flags)
 
 	memset(r, 0, sizeof(*r));
 	p->flags = flags;
-	p->sq_thread_idle = 10;	/* ms: let the SQPOLL thread sleep too */
+	p->sq_thread_idle = 10; /* ms: let the SQPOLL thread sleep too */
 	r->fd = syscall(__NR_io_uring_setup, 8, p);
 	if (r->fd < 0)
-		setup_failed("io_uring_setup (CONFIG_IO_URING, kernel.io_uring_disabled)");
+		setup_failed(
+			"io_uring_setup (CONFIG_IO_URING, kernel.io_uring_disabled)");
 	r->sq_len = p->sq_off.array + p->sq_entries * sizeof(__u32);
-	r->cq_len = p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
+	r->cq_len =
+		p->cq_off.cqes + p->cq_entries * sizeof(struct io_uring_cqe);
 	if (p->features & IORING_FEAT_SINGLE_MMAP) {
 		if (r->cq_len > r->sq_len)
 			r->sq_len = r->cq_len;
@@ -101,8 +103,8 @@ static int ring_enter(struct ring *r, unsigned int submit, unsigned int wait,
 static unsigned int ring_reap(struct ring *r, unsigned int *failed)
 {
 	unsigned int *head = cq_word(r, r->p.cq_off.head);
-	unsigned int tail = __atomic_load_n(cq_word(r, r->p.cq_off.tail),
-					    __ATOMIC_ACQUIRE);
+	unsigned int tail =
+		__atomic_load_n(cq_word(r, r->p.cq_off.tail), __ATOMIC_ACQUIRE);
 	unsigned int mask = *cq_word(r, r->p.cq_off.ring_mask);
 	struct io_uring_cqe *cqes = (void *)((char *)r->cq + r->p.cq_off.cqes);
 	unsigned int n = 0;
@@ -159,8 +161,8 @@ static void *async_main(void *arg)
 		} while (ret == -EINTR);
 		if (ret < 0)
 			deviation("io_uring_enter(wait): %s", strerror(-ret));
-		ll_store(&rep->events, ll_load(&rep->events) +
-			 ring_reap(&r, &failed));
+		ll_store(&rep->events,
+			 ll_load(&rep->events) + ring_reap(&r, &failed));
 		if (failed)
 			deviation("%u io_uring reads failed", failed);
 		failed = 0;
@@ -185,8 +187,8 @@ static void *sqpoll_main(void *arg)
 			ring_enter(&r, 0, 0, IORING_ENTER_SQ_WAKEUP);
 		ll_sleep_us(500 + ll_rand() % 2000);
 		ll_poll();
-		ll_store(&rep->events, ll_load(&rep->events) +
-			 ring_reap(&r, &failed));
+		ll_store(&rep->events,
+			 ll_load(&rep->events) + ring_reap(&r, &failed));
 		if (failed)
 			deviation("%u io_uring NOPs failed", failed);
 		failed = 0;

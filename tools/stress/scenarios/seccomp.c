@@ -39,7 +39,8 @@ static void *seccomp_main(void *arg)
 			      SECCOMP_FILTER_FLAG_TSYNC, &prog);
 		if (ret)
 			deviation("seccomp(TSYNC) returned %ld: %s", ret,
-				  ret < 0 ? strerror(errno) : "thread not synced");
+				  ret < 0 ? strerror(errno) :
+					    "thread not synced");
 		else
 			ll_inc(&rep->events);
 		/* Spread over the iteration's calls. */

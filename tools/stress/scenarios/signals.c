@@ -48,8 +48,8 @@ static void storm_helper(pid_t target)
 		kill(target, SIGUSR2);
 		syscall(SYS_tgkill, target, target, SIGUSR1);
 		if (n > 0)
-			syscall(SYS_tgkill, target,
-				rep->tids[ll_rand() % n], SIGUSR1);
+			syscall(SYS_tgkill, target, rep->tids[ll_rand() % n],
+				SIGUSR1);
 		ll_sleep_us(ll_rand() % 300);
 	}
 }

@@ -71,8 +71,8 @@ static int bystander_main(void *arg)
 	struct bystander *b = arg;
 
 	while (!__atomic_load_n(&b->req, __ATOMIC_SEQ_CST))
-		raw_syscall5(SYS_futex, (long)&b->req, FUTEX_WAIT_PRIVATE, 0,
-			     0, 0);
+		raw_syscall5(SYS_futex, (long)&b->req, FUTEX_WAIT_PRIVATE, 0, 0,
+			     0);
 	b->open_ret = raw_syscall5(SYS_open, (long)ll_reg.file,
 				   O_RDONLY | O_CLOEXEC, 0, 0, 0);
 	if (b->open_ret >= 0)
@@ -109,8 +109,9 @@ static void check_bystander(struct bystander *b, pid_t pid)
 	if (!ll_load(&b->done))
 		deviation("CLONE_VM bystander %d did not answer", pid);
 	else if (b->open_ret < 0 || b->nnp != 0)
-		deviation("CLONE_VM process %d outside the thread group was touched: open %ld, no_new_privs %ld",
-			  pid, b->open_ret, b->nnp);
+		deviation(
+			"CLONE_VM process %d outside the thread group was touched: open %ld, no_new_privs %ld",
+			pid, b->open_ret, b->nnp);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 }
@@ -143,9 +144,9 @@ const struct scenario scenario_vfork = {
 
 #define VFORK_SLEEP_US 200000
 
-static unsigned int vfork_started;	/* the vfork child runs */
-static uint64_t vfork_exec_ns;		/* when it called execve() */
-static int vfork_status = -1;		/* how it ended */
+static unsigned int vfork_started; /* the vfork child runs */
+static uint64_t vfork_exec_ns; /* when it called execve() */
+static int vfork_status = -1; /* how it ended */
 
 static void *vfork_exec_main(void *arg)
 {
@@ -195,13 +196,15 @@ static void run_vfork_exec(void)
 	if (!ll_load(&rep->calls))
 		return;
 	if (!ll_load(&vfork_exec_ns) || ll_load(&vfork_exec_ns) > returned_ns)
-		deviation("the call returned before the vfork child called execve()");
+		deviation(
+			"the call returned before the vfork child called execve()");
 	while ((status = ll_load(&vfork_status)) == -1)
 		ll_sleep_us(1000);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == EXEC_UNRESTRICTED)
 		ll_inc(&rep->events);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == EXEC_RESTRICTED)
-		deviation("the vfork child's new image is restricted: TSYNC reached another process");
+		deviation(
+			"the vfork child's new image is restricted: TSYNC reached another process");
 	else
 		deviation("the vfork child's new image ended with status %#x",
 			  status);
